@@ -1,0 +1,53 @@
+# Two commands do everything on a fresh Debian machine with Python 3.11:
+#   make report   -> _book/index.html, one page per chapter, and one PDF of the whole book
+#   make test     -> the test suite (what CI runs through .ci/run)
+SHELL := /bin/bash
+.DEFAULT_GOAL := report
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+# The offline mirror of official releases; used when it exists, else files are downloaded.
+DATA_MIRROR ?= $(if $(wildcard ../shared/data/MANIFEST.csv),$(abspath ../shared/data),)
+export DATA_MIRROR
+# Debian packages the render and the reader-level tests need.
+DEBIAN_PACKAGES := fonts-noto-cjk poppler-utils chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+
+.PHONY: report test system-deps venv acquire extract render bench clean
+
+system-deps:
+	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:" $$missing; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(VENV)/.installed: pyproject.toml constraints.txt
+	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+	touch $@
+
+venv: $(VENV)/.installed
+
+acquire: venv
+	$(PY) -m analysis acquire
+
+extract: acquire
+	$(PY) -m analysis extract
+
+render: system-deps extract
+	$(PY) -m analysis render
+
+report: render
+
+test: system-deps extract
+	$(PY) -m pytest
+
+bench: extract
+	$(PY) tests/benchmarks/bench_extract.py
+
+clean:
+	rm -rf _book .cache data/extracts data/raw

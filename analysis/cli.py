@@ -1,0 +1,89 @@
+"""`python -m analysis <step>`: the report's pipeline, one step at a time or all at once.
+
+Steps run in the one direction the data flows: acquire (mirror or official address,
+checksums verified) -> extract (validated parquet, replaced atomically) -> render (HTML
+and PDF book). Each step prints its progress; a failure prints what went wrong, where,
+and exits non-zero without a traceback, leaving the last good outputs in place.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from analysis import paths
+from analysis.errors import PipelineError
+
+console = Console(stderr=True, soft_wrap=True)
+
+
+def cmd_acquire(args) -> None:
+    from analysis.acquire import acquire
+
+    mirror = Path(args.mirror) if args.mirror else paths.mirror_dir()
+    with Progress(TextColumn("acquire"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=console, disable=not console.is_terminal) as bar:
+        task = bar.add_task("acquire", total=None)
+
+        def tick(i, n, _path):
+            bar.update(task, completed=i + 1, total=n)
+
+        counts = acquire(mirror=mirror, progress=tick)
+    console.print(f"acquire: {counts['acquired']} copied, {counts['verified']} already verified "
+                  f"(mirror: {mirror or 'none'}) -> {paths.raw_dir()}")
+
+
+def cmd_extract(args) -> None:
+    from analysis.extract.pipeline import build_extracts
+
+    result = build_extracts(paths.raw_dir(), paths.extracts_dir(), progress=True)
+    console.print(f"extract: {len(result.get('tables', {}))} tables -> {paths.extracts_dir()}")
+
+
+def cmd_render(args) -> None:
+    from analysis.render import render_book
+
+    formats = ("html", "pdf") if args.to == "all" else (args.to,)
+    render_book(paths.ROOT, Path(args.out), formats=formats)
+    console.print(f"render: {', '.join(formats)} -> {args.out}")
+
+
+def cmd_build(args) -> None:
+    cmd_acquire(args)
+    cmd_extract(args)
+    cmd_render(args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="step", required=True)
+    p = sub.add_parser("acquire", help="copy or download the release files and verify their checksums")
+    p.add_argument("--mirror", help="mirror folder (default: $DATA_MIRROR or ../shared/data)")
+    p.set_defaults(func=cmd_acquire)
+    p = sub.add_parser("extract", help="build the validated parquet extracts from the acquired files")
+    p.set_defaults(func=cmd_extract)
+    for name, func, helptext in (("render", cmd_render, "render the book from the extracts"),
+                                 ("build", cmd_build, "acquire, extract and render")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--out", default=str(paths.ROOT / "_book"), help="output folder (default: _book)")
+        p.add_argument("--to", choices=("all", "html", "pdf"), default="all")
+        if name == "build":
+            p.add_argument("--mirror", help="mirror folder (default: $DATA_MIRROR or ../shared/data)")
+        p.set_defaults(func=func)
+    args = parser.parse_args(argv)
+    start = time.perf_counter()
+    try:
+        args.func(args)
+    except PipelineError as exc:
+        console.print(f"[bold red]{args.step} failed:[/] {exc}", highlight=False)
+        return 1
+    console.print(f"{args.step}: done in {time.perf_counter() - start:.1f} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,31 @@
+"""Where things live. One module so that tests can point the whole pipeline elsewhere."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+REFERENCE_DIR = DATA_DIR / "reference"
+CURATED_DIR = DATA_DIR / "curated"
+SOURCES_CSV = DATA_DIR / "sources.csv"
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+
+def raw_dir() -> Path:
+    """Acquired, checksum-verified release files (ignored by git)."""
+    return Path(os.environ.get("MINERALS_RAW_DIR", DATA_DIR / "raw"))
+
+
+def extracts_dir() -> Path:
+    """Validated parquet extracts (ignored by git); replaced atomically as a whole."""
+    return Path(os.environ.get("MINERALS_EXTRACTS_DIR", DATA_DIR / "extracts"))
+
+
+def mirror_dir() -> Path | None:
+    """The offline mirror of official releases, if one is configured or sits beside the repo."""
+    env = os.environ.get("DATA_MIRROR")
+    if env:
+        return Path(env)
+    default = ROOT.parent / "shared" / "data"
+    return default if default.is_dir() else None
