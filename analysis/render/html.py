@@ -1,0 +1,130 @@
+"""Stage 2, HTML: one page per chapter, sidebar, prev/next, offline Vega charts."""
+from __future__ import annotations
+
+import html as _html
+import json
+import posixpath
+import re
+import shutil
+from pathlib import Path
+
+import jinja2
+
+from .book import Page, Target, finalize
+from .config import BookConfig
+from .pandoc import RawBlock, run_pandoc
+
+HERE = Path(__file__).parent
+
+
+def write_vega_bundle(path: Path, cache_dir: Path | None = None):
+    """vl-convert's bundle declares many top-level names (`_`, `t`, ...); wrapped in an
+    IIFE it only leaves window.vegaEmbed / vega / vegaLite behind.  Bundling takes
+    ~2 s, so the result is cached per vl-convert version."""
+    import vl_convert as vlc
+
+    cached = cache_dir / f"vega-bundle-{vlc.__version__}.js" if cache_dir else None
+    if cached is not None and cached.exists():
+        text = cached.read_text(encoding="utf-8")
+    else:
+        text = "(function(){\n" + vlc.javascript_bundle() + "\n})();\n"
+        if cached is not None:
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            cached.write_text(text, encoding="utf-8")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def _rel(page_path: str, target: str) -> str:
+    return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
+
+
+def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target], bib_keys: set[str],
+                out_dir: Path, svg_cache, cache_dir: Path | None = None) -> list[str]:
+    errors: list[str] = []
+    state = {"charts": set()}
+
+    def figure_fn(page: Page, name, fig):
+        if name is None:  # an author's own image: copy it next to the page
+            src = fig["c"][2][0]
+            if not re.match(r"^[a-z]+:", src) and not src.startswith("/"):
+                origin = (config.project_dir / page.chapter.path).parent / src
+                if not origin.is_file():
+                    errors.append(f"{page.chapter.path}: image {src} does not exist")
+                else:
+                    dest = out_dir / posixpath.dirname(page.chapter.path) / src
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(origin, dest)
+            return None
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(page.chapter.path).stem)
+        ext, data = svg_cache(fig)
+        rel_file = f"figures/{stem}-{name}.{ext}"
+        (out_dir / rel_file).parent.mkdir(parents=True, exist_ok=True)
+        (out_dir / rel_file).write_bytes(data)
+        alt = _html.escape(fig.get("alt") or "", quote=True)
+        img = f'<img class="vega-fallback" src="{_rel(page.html_path, rel_file)}" alt="{alt}">'
+        if fig["kind"] != "vegalite":
+            return [RawBlock("html", img.replace('class="vega-fallback" ', ""))]
+        state["charts"].add(page.html_path)
+        div_id = f"chart-{name}"
+        spec = json.dumps(fig["data"], ensure_ascii=False).replace("</", "<\\/")
+        return [RawBlock("html",
+                         f'<div class="vega-chart" id="{div_id}" role="img" aria-label="{alt}">{img}</div>\n'
+                         f'<script type="application/json" class="vega-spec" data-target="{div_id}">{spec}</script>')]
+
+    bodies = {}
+    bib_args = ["--citeproc", "-M", "link-citations=true"]
+    bib_args += [f"--bibliography={b}" for b in config.bibliography]
+    for page in pages:
+        ast = finalize(page, "html", targets, bib_keys, errors, figure_fn)
+        if errors:
+            continue
+        args = ["-f", "json", "-t", "html5", "--mathml", "--wrap=none", "-M", f"lang={config.lang}"]
+        if _has_cites(ast):
+            args += bib_args
+            if '"refs"' not in json.dumps(ast):
+                ast["blocks"] += [
+                    {"t": "Header", "c": [2, ["references", ["unnumbered"], []], [{"t": "Str", "c": "References"}]]},
+                    {"t": "Div", "c": [["refs", [], []], []]},
+                ]
+        bodies[page.html_path] = run_pandoc(args, json.dumps(ast), page.chapter.path)
+    if errors:
+        return errors
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE)), autoescape=True)
+    tmpl = env.get_template("page.html")
+    (out_dir / "site_libs").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(HERE / "book.css", out_dir / "site_libs" / "book.css")
+    if state["charts"]:
+        write_vega_bundle(out_dir / "site_libs" / "vega-bundle.js", cache_dir)
+    version = _pandoc_version()
+    for i, page in enumerate(pages):
+        toc = []
+        for j, p in enumerate(pages):
+            toc.append({"href": _rel(page.html_path, p.html_path), "title": p.title, "number": p.number,
+                        "current": p is page,
+                        "appendix_start": p.chapter.appendix and (j == 0 or not pages[j - 1].chapter.appendix)})
+        nav = lambda p: p and {"href": _rel(page.html_path, p.html_path), "title": p.title, "number": p.number}
+        root = _rel(page.html_path, "index.html")[: -len("index.html")]
+        page_toc = [{"level": lvl, "id": id_, "number": num, "text": text}
+                    for lvl, id_, num, text in page.headings if lvl in (2, 3) and id_]
+        html = tmpl.render(
+            lang=config.lang, book_title=config.title, subtitle=config.subtitle, page_title=page.title,
+            root=root, toc=toc, body=jinja2.utils.markupsafe.Markup(bodies[page.html_path]),
+            prev=nav(pages[i - 1] if i > 0 else None), next=nav(pages[i + 1] if i + 1 < len(pages) else None),
+            page_toc=page_toc if config.html.get("toc", True) else [],
+            has_charts=page.html_path in state["charts"], pandoc_version=version,
+        )
+        dest = out_dir / page.html_path
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        dest.write_text(html, encoding="utf-8")
+    return []
+
+
+def _has_cites(ast) -> bool:
+    return '"t": "Cite"' in json.dumps(ast)
+
+
+def _pandoc_version() -> str:
+    out = run_pandoc(["--version"], "", "pandoc --version")
+    return out.split("\n", 1)[0].split()[-1]

@@ -1,0 +1,81 @@
+"""Stage 2, PDF: the whole book as one pandoc AST -> Typst -> typst.compile."""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from .book import Page, Target, finalize
+from .config import BookConfig
+from .errors import RenderError
+from .pandoc import Plain, attr, run_pandoc, text_inlines
+
+HERE = Path(__file__).parent
+CJK_FONT_DIRS = ["/usr/share/fonts/opentype/noto"]
+TEXT_WIDTH_PT = 415  # A4 minus pandoc's 1.25in margins
+
+
+def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target], bib_keys: set[str],
+               build_dir: Path, pdf_path: Path, svg_cache) -> list[str]:
+    errors: list[str] = []
+    fig_dir = build_dir / "figures"
+    fig_dir.mkdir(parents=True, exist_ok=True)
+
+    def figure_fn(page: Page, name, fig):
+        if name is None:
+            src = fig["c"][2][0]
+            if re.match(r"^[a-z]+:", src) or src.startswith("/"):
+                return None
+            fig = json.loads(json.dumps(fig))
+            fig["c"][2][0] = str(((config.project_dir / page.chapter.path).parent / src).resolve())
+            return fig
+        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(page.chapter.path).stem)
+        ext, data = svg_cache(fig)
+        path = fig_dir / f"{stem}-{name}.{ext}"
+        path.write_bytes(data)
+        kv = []
+        if ext == "svg":
+            m = re.search(rb'<svg[^>]*\swidth="([\d.]+)', data[:2000])
+            if m and float(m.group(1)) * 0.75 > TEXT_WIDTH_PT:
+                kv = [["width", "100%"]]
+        alt = fig.get("alt") or ""
+        return [Plain([{"t": "Image", "c": [attr("", [], kv), text_inlines(alt), [str(path), ""]]}])]
+
+    blocks = []
+    for page in pages:
+        ast = finalize(page, "typst", targets, bib_keys, errors, figure_fn)
+        blocks.extend(ast["blocks"])
+    if errors:
+        return errors
+    blocks.append({"t": "Header", "c": [1, attr("references", ["unnumbered"]), text_inlines("References")]})
+    blocks.append({"t": "Div", "c": [attr("refs"), []]})
+    doc = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}
+
+    t = config.typst
+    args = ["-f", "json", "-t", "typst", "--standalone", f"--template={HERE / 'book.typ'}",
+            "-M", f"title={config.title}", "-M", f"lang={config.lang}",
+            "-V", f"papersize={t.get('papersize', 'a4')}",
+            "-V", f"mainfont={t.get('mainfont', 'Noto Serif CJK SC')}",
+            "-V", f"toc-depth={t.get('toc-depth', 2)}"]
+    if t.get("toc", True):
+        args.append("--toc")
+    if config.subtitle:
+        args += ["-M", f"subtitle={config.subtitle}"]
+    if config.date:
+        args += ["-M", f"date={config.date}"]
+    for a in config.authors:
+        args += ["-M", f"author={a}"]
+    if config.bibliography:
+        args += ["--citeproc"] + [f"--bibliography={b}" for b in config.bibliography]
+    typ = run_pandoc(args, json.dumps(doc), "book PDF (pandoc -> typst)")
+    typ_path = build_dir / "book.typ"
+    typ_path.write_text(typ, encoding="utf-8")
+    import typst
+
+    try:
+        pdf = typst.compile(str(typ_path), root="/", font_paths=CJK_FONT_DIRS)
+    except Exception as exc:  # typst raises its own error types with the source location
+        raise RenderError(f"book PDF: typst failed on {typ_path}: {exc}") from exc
+    pdf_path.parent.mkdir(parents=True, exist_ok=True)
+    pdf_path.write_bytes(pdf)
+    return []
