@@ -21,10 +21,11 @@ LOWER_BOUND = "lower_bound"
 UPPER_BOUND = "upper_bound"
 RANGE = "range"
 QUALITATIVE = "qualitative"
+INCLUDED_ELSEWHERE = "included_elsewhere"
 ZERO = "zero"
 LESS_THAN_HALF_UNIT = "less_than_half_unit"
 FLAGS = (WITHHELD, NET_EXPORTER, NOT_AVAILABLE, NOT_APPLICABLE, LOWER_BOUND, UPPER_BOUND,
-         RANGE, QUALITATIVE, ZERO, LESS_THAN_HALF_UNIT)
+         RANGE, QUALITATIVE, ZERO, LESS_THAN_HALF_UNIT, INCLUDED_ELSEWHERE)
 
 # Symbols as the MCS "Explanation of abbreviations and symbols" defines them.
 SYMBOLS = {
@@ -37,7 +38,11 @@ SYMBOLS = {
     "--": ZERO,
     "s": LESS_THAN_HALF_UNIT,
 }
-QUALITATIVE_WORDS = re.compile(r"^(large|small|moderate|variable|very large|adequate|insignificant|negligible)\b", re.I)
+QUALITATIVE_WORDS = re.compile(r"^(categorized as \W?)?(large|small|moderate|variable|very large|very small|adequate|insignificant|negligible)\b", re.I)
+# Spelled-out symbols in the MCS 2023-2024 world files ("Less than ½ unit.", "Included with
+# ilmenite", "Included in World total.", "Included with “Other countries.”").
+_HALF_UNIT_WORDS = re.compile(r"^less than (½|1/2|one-half) unit\.?$", re.I)
+_INCLUDED_WORDS = re.compile(r"^included (in|with)\b", re.I)
 _NUMBER = r"[−-]?\d[\d,]*(?:\.\d+)?|[−-]?\.\d+"
 _NUM_RE = re.compile(rf"^(?:{_NUMBER})$")
 _RANGE_RE = re.compile(rf"^({_NUMBER})\s*(?:–|—|-|to)\s*({_NUMBER})$")
@@ -79,6 +84,10 @@ def parse_value(raw: object) -> Parsed:
         return Parsed(0.0 if flag == ZERO else None, flag)
     if _WITHHELD_FOR.match(text):
         return Parsed(None, WITHHELD)
+    if _HALF_UNIT_WORDS.match(text):
+        return Parsed(None, LESS_THAN_HALF_UNIT)
+    if _INCLUDED_WORDS.match(text):
+        return Parsed(None, INCLUDED_ELSEWHERE)
     estimate = False
     if text[0] == "e" and len(text) > 1 and (text[1].isdigit() or text[1] in "<>"):
         estimate, text = True, text[1:].strip()
