@@ -1,0 +1,875 @@
+"""USGS Mineral Commodity Summaries: US salient statistics and the industry-trends tables.
+
+Why this module reads four editions four ways: MCS 2023-2025 publish one wide CSV per
+commodity (units inside the column names, which change per commodity and per vintage) plus
+the "industry trends" figures and tables (Fig. 2 net import reliance with its ranked import
+sources, T4 the 2022 critical-minerals list, T5 the leading producer of each critical
+mineral); MCS 2026 publishes everything in one long, cp1252-encoded file. We turn all of
+it into five long tables with one vocabulary (commodity ids, normalised units, value
+flags), and keep the published text of every cell beside the number made from it.
+
+Decisions a reader should know about (each one is a named constant below):
+
+- Three MCS 2024 "salient" files actually carry a world production table
+  (`NOT_SALIENT_FILES`); they belong to the world-production extract and are skipped here.
+- Two MCS 2024 salient files have more values than column names in every data row
+  (`MISALIGNED_FILES`): which value belongs to which column cannot be told from the file,
+  so the file is skipped whole rather than guessed; any *other* file like that stops the
+  extract.
+- Some MCS 2023/2024 column names start with the USGS database artefact
+  "CASE STATEMENT ERROR" in place of the statistic. We keep those values with
+  `statistic = "unlabelled"` and the column name as published.
+- In the MCS 2026 file the minus sign U+2212, which cp1252 cannot encode, was written as
+  "?" ("?1", "?10": stockpile shipments, "if negative, increase in inventory"). MCS 2025
+  prints the same cells as "−1" and "−10", so "?<digits>" is read as a negative number
+  (`_QMARK_MINUS`), and only in that file.
+- Net import reliance (NIR) for MCS 2023-2025 comes from Fig. 2 (the commodities the
+  figure shows, with their ranked major import sources). MCS 2026 has no Fig. 2 file: its
+  NIR rows are every salient-statistics NIR row for the latest year, and its import
+  sources are built from the "Import Sources" share rows (2021-24).
+- The MCS 2026 critical-minerals flag is per row; the 2025 list is the set of published
+  commodity names flagged "Yes". It is not the official 2025 list: the file has no rows
+  for list members without an MCS chapter (e.g. thulium, uranium, metallurgical coal), and
+  it flags product names (bauxite, alumina, TiO2 pigment) beside element names. The
+  official count is not in the mirror, so no count is asserted for 2025.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from analysis.errors import ExtractError
+from analysis.extract.commodities import commodity_id, known_names
+from analysis.extract.countries import clean_name, harmonise
+from analysis.extract.quirks import (
+    LESS_THAN_HALF_UNIT,
+    NOT_AVAILABLE,
+    QUALITATIVE,
+    UPPER_BOUND,
+    Parsed,
+    UnparseableValue,
+    parse_value,
+)
+from analysis.paths import REFERENCE_DIR
+
+WIDE_EDITIONS = (2023, 2024, 2025)
+LONG_EDITION = 2026
+LONG_FILE = "usgs-mcs-2026/usgs_mcs2026_commodities_data.csv"
+LONG_ENCODING = "cp1252"
+CRITICAL_2018_CSV = REFERENCE_DIR / "critical_minerals_2018.csv"
+
+NOT_SALIENT_FILES = {
+    "usgs-mcs-2024/salient/mcs2024-cobal_salient.csv": "holds the world mine production table, not US salient statistics",
+    "usgs-mcs-2024/salient/mcs2024-gypsu_salient.csv": "holds the world mine production table, not US salient statistics",
+    "usgs-mcs-2024/salient/mcs2024-kyani_salient.csv": "holds the world mine production table, not US salient statistics",
+}
+MISALIGNED_FILES = {
+    "usgs-mcs-2024/salient/mcs2024-felds_salient.csv": "every data row has one value more than there are column names",
+    "usgs-mcs-2024/salient/mcs2024-fluor_salient.csv": "every data row has two values more than there are column names",
+}
+CASE_ERROR = "CASE STATEMENT ERROR"
+_QMARK_MINUS = re.compile(r"^\?(\d[\d,]*(?:\.\d+)?)$")
+
+# First word of a wide column name (or the 2026 `Statistics` value) -> statistic.
+STATISTICS = {
+    "usprod": "production", "prod": "production", "production": "production", "products": "production",
+    "imports": "imports", "import": "imports",
+    "exports": "exports", "export": "exports",
+    "consump": "consumption", "consumption": "consumption", "consumtion": "consumption",
+    "price": "price",
+    "stocks": "stocks", "stock": "stocks",
+    "employment": "employment",
+    "nir": "net_import_reliance", "net import reliance": "net_import_reliance",
+    "shipments": "shipments", "shipment": "shipments",
+    "sales": "sales", "sold": "sales", "soldfinished": "sales", "sold or used": "sales",
+    "supply": "supply", "recycled": "recycling", "extracted": "extraction", "withdrawn": "withdrawals",
+    "furnace": "steelmaking_furnace", "continuous": "continuous_casting", "grade-a-sales": "sales",
+    "quantity": "production",
+    # after a product prefix ("Alumina_Refinery_kt", "Bauxite_Mine_kt", "Alumina_Apparent_kt")
+    "mine": "production", "refinery": "production", "apparent": "consumption",
+}
+# Product prefixes some files put before the statistic ("Bauxite_Mine_kt", "HPQNIR_pct").
+_PRODUCT_PREFIX = re.compile(r"^(Alumina|Bauxite|Bort|Stones|Granite|HPQ|Crystal)_?", re.I)
+
+LB_PER_T = 2204.62262185
+SHORT_TON_T = 0.90718474
+# Unit token in a wide column name -> (normalised unit, factor to multiply the value by).
+WIDE_UNITS = {
+    "t": ("t", 1.0), "kt": ("t", 1e3), "mmt": ("t", 1e6), "kg": ("t", 1e-3), "g": ("t", 1e-6),
+    "mct": ("carat", 1e6), "mcm": ("m3", 1e6), "mdol": ("usd", 1e6), "pct": ("pct", 1.0),
+    "num": ("count", 1.0), "dt": ("usd_per_t", 1.0), "dlb": ("usd_per_t", LB_PER_T),
+    "dkg": ("usd_per_t", 1e3), "dg": ("usd_per_t", 1e6), "ctslb": ("usd_per_t", LB_PER_T / 100),
+    "dst": ("usd_per_t", 1 / SHORT_TON_T), "dtoz": ("usd_per_troy_oz", 1.0), "dto": ("usd_per_troy_oz", 1.0),
+    "dct": ("usd_per_carat", 1.0), "df": ("usd_per_flask", 1.0), "msqft": ("ft2", 1e6), "index": ("index", 1.0),
+}
+# 2026 `Unit` -> (normalised unit, factor).
+LONG_UNITS = {
+    "metric tons": ("t", 1.0), "tons": ("t", 1.0), "thousand metric tons": ("t", 1e3),
+    "million metric tons": ("t", 1e6), "kilograms": ("t", 1e-3), "thousand metric dry tons": ("t", 1e3),
+    "million carats": ("carat", 1e6), "million cubic meters": ("m3", 1e6), "million dollars": ("usd", 1e6),
+    "million liters": ("l", 1e6), "number": ("count", 1.0), "percent": ("pct", 1.0),
+    "cents per pound": ("usd_per_t", LB_PER_T / 100), "dollars per metric ton": ("usd_per_t", 1.0),
+    "dollars per ton": ("usd_per_t", 1.0), "dollars per short ton": ("usd_per_t", 1 / SHORT_TON_T),
+    "dollars per kilogram": ("usd_per_t", 1e3), "dollars per pound": ("usd_per_t", LB_PER_T),
+    "dollars per gram": ("usd_per_t", 1e6), "dollars per 10-grams": ("usd_per_t", 1e5),
+    "dollars per 25 grams": ("usd_per_t", 4e4), "dollars per 50 grams": ("usd_per_t", 2e4),
+    "dollars per 100 milliliters": ("usd_per_100_ml", 1.0), "dollars per 100 mililiters": ("usd_per_100_ml", 1.0),
+    "dollars per carat": ("usd_per_carat", 1.0), "dollars per dry metric ton unit": ("usd_per_dmtu", 1.0),
+    "dollars per troy ounce": ("usd_per_troy_oz", 1.0), "index": ("index", 1.0), "": (None, 1.0),
+}
+# Statistics whose unit is fixed whatever the column name says ("NIR_Compounds-Metals_t",
+# "Employment_Sponge_t" are USGS labelling slips).
+FIXED_UNIT = {"net_import_reliance": "pct", "employment": "count"}
+
+# Cells that say in words what quirks.parse_value reads in symbols.
+_HALF_UNIT = re.compile(r"^less than (?:1/2|½|a half|one-half|half a) unit\.?$", re.I)
+_LESS_THAN = re.compile(r"^less than ([\d,]+(?:\.\d+)?)\s*(?:tons|carats)?\.?$", re.I)
+_VARIABLE = re.compile(r"^variable\b", re.I)
+
+SALIENT_COLUMNS = [
+    "edition", "commodity_id", "commodity_name", "statistic", "statistic_detail", "occurrence", "year",
+    "value", "unit", "value_original", "unit_original", "value_flag", "is_estimate", "value_low",
+    "value_high", "notes", "source_file", "source_row",
+]
+
+RESOURCES = {
+    "core_usgs_mcs__us_salient": {
+        "description": (
+            "US salient statistics (production, trade, consumption, prices, stocks, employment, "
+            "net import reliance) from MCS 2023-2026, one row per published cell. Units are "
+            "normalised (`t` for mass, `usd_per_t` for prices per mass unit, `pct`, native "
+            "units where tons do not apply); the published cell and unit are kept. Three MCS 2024 "
+            "files that carry world tables and two with misaligned columns are not read."
+        ),
+        "primary_key": ["edition", "commodity_id", "commodity_name", "statistic_detail", "occurrence", "year"],
+        "fields": {
+            "edition": {"type": "integer", "description": "MCS edition (publication year)"},
+            "commodity_id": {"type": "string", "description": "report commodity id (data/reference/commodities.csv)"},
+            "commodity_name": {"type": "string", "description": "commodity as published (wide `Commodity`, 2026 `Commodity`)"},
+            "statistic": {"type": "string", "description": "production, imports, exports, consumption, price, stocks, employment, net_import_reliance, shipments, sales, ...; `unlabelled` where USGS lost the label"},
+            "statistic_detail": {"type": "string", "description": "column name (2023-2025) or Statistics_detail (2026) as published"},
+            "occurrence": {"type": "integer", "description": "1, or n for the n-th cell with the same label, commodity and year (duplicate column names; the two mica blocks of 2026)"},
+            "year": {"type": "integer", "description": "data year"},
+            "value": {"type": "number", "description": "value in `unit`; null when flagged"},
+            "unit": {"type": "string", "description": "normalised unit"},
+            "value_original": {"type": "string", "description": "cell as published"},
+            "unit_original": {"type": "string", "description": "unit as published (column-name token or 2026 Unit)"},
+            "value_flag": {"type": "string", "description": "quirks.FLAGS vocabulary"},
+            "is_estimate": {"type": "boolean", "description": "'e' prefix, or 2026 note 'Estimated.'"},
+            "value_low": {"type": "number", "description": "lower end of a range or lower bound, in `unit`"},
+            "value_high": {"type": "number", "description": "upper end of a range or upper bound, in `unit`"},
+            "notes": {"type": "string", "description": "2026 Notes as published"},
+            "source_file": {"type": "string", "description": "path inside the mirror"},
+            "source_row": {"type": "integer", "description": "1-based line"},
+        },
+    },
+    "core_usgs_mcs__net_import_reliance": {
+        "description": (
+            "US net import reliance (share of apparent consumption met by net imports) for the "
+            "latest year of each edition, with the major import sources as ranked by USGS. "
+            "MCS 2023-2025: Fig. 2; MCS 2026: every salient NIR row of 2025 with sources from "
+            "the 2021-24 import-source shares. Imports from Hong Kong are counted with China "
+            "where the notes say so."
+        ),
+        "primary_key": ["edition", "commodity_id", "form", "year"],
+        "fields": {
+            "edition": {"type": "integer", "description": "MCS edition"},
+            "commodity_id": {"type": "string", "description": "report commodity id"},
+            "commodity_name": {"type": "string", "description": "commodity as published"},
+            "form": {"type": "string", "description": "form or product the NIR refers to ('' when the published name has none)"},
+            "statistic_detail": {"type": "string", "description": "2026 Statistics_detail as published (null for Fig. 2)"},
+            "year": {"type": "integer", "description": "NIR year (edition - 1)"},
+            "net_import_reliance_pct": {"type": "number", "description": "NIR in percent; null when flagged"},
+            "value_original": {"type": "string", "description": "cell as published ('100', '>95', 'E')"},
+            "value_flag": {"type": "string", "description": "net_exporter, lower_bound, upper_bound, not_available, ..."},
+            "value_low": {"type": "number", "description": "lower bound (pct)"},
+            "value_high": {"type": "number", "description": "upper bound (pct)"},
+            "is_estimate": {"type": "boolean", "description": "2026 note 'Estimated.'"},
+            "figure_order": {"type": "integer", "description": "row order in Fig. 2 (null for 2026)"},
+            "major_import_sources": {"type": "string", "description": "ranked list as published, comma-separated (2026: built from the share rows in published order, separated by '; ' since names such as 'Korea, Republic of' hold commas)"},
+            "import_sources_period": {"type": "string", "description": "years the sources cover, e.g. 2020–2023"},
+            "leading_import_source": {"type": "string", "description": "first source, harmonised name"},
+            "leading_import_source_iso3": {"type": "string", "description": "ISO3 of the first source; null for a region or group"},
+            "china_among_sources": {"type": "boolean", "description": "China is one of the listed sources"},
+            "china_is_leading": {"type": "boolean", "description": "China is the first listed source"},
+            "hong_kong_included_with_china": {"type": "boolean", "description": "the notes say imports from Hong Kong are counted with China; null where no notes"},
+            "notes": {"type": "string", "description": "notes as published"},
+            "source_table": {"type": "string", "description": "fig2 or salient_2026"},
+            "source_file": {"type": "string", "description": "path inside the mirror"},
+            "source_row": {"type": "integer", "description": "1-based line"},
+        },
+    },
+    "core_usgs_mcs__import_sources": {
+        "description": (
+            "Major US import sources per commodity: MCS 2026 shares (2021-24, percent of "
+            "imports, per product as published) and the ranked lists of MCS 2023-2025 Fig. 2 "
+            "(rank only; Fig. 3 holds counts of commodities per country, not shares)."
+        ),
+        "primary_key": ["edition", "commodity_id", "form", "country_name", "period"],
+        "fields": {
+            "edition": {"type": "integer", "description": "MCS edition"},
+            "commodity_id": {"type": "string", "description": "report commodity id"},
+            "commodity_name": {"type": "string", "description": "commodity as published"},
+            "form": {"type": "string", "description": "product as published (2026 Statistics_detail; Fig. 2 qualifier)"},
+            "country_name": {"type": "string", "description": "harmonised name (aggregates keep their published name)"},
+            "country_iso3": {"type": "string", "description": "ISO3; null for aggregates and country groups"},
+            "country_name_source": {"type": "string", "description": "as published"},
+            "is_aggregate": {"type": "boolean", "description": "Other countries, a region, or a group of countries"},
+            "aggregate_kind": {"type": "string", "description": "other_countries, region, country_group, ..."},
+            "period": {"type": "string", "description": "years covered, e.g. 2021–24"},
+            "share_pct": {"type": "number", "description": "share of US imports, percent (null in Fig. 2 rows)"},
+            "rank": {"type": "integer", "description": "1 = largest source; null for Other countries"},
+            "value_original": {"type": "string", "description": "cell as published"},
+            "value_flag": {"type": "string", "description": "lower_bound ('>99'), upper_bound ('<1'), not_available (Fig. 2: no share published)"},
+            "value_low": {"type": "number", "description": "lower bound"},
+            "value_high": {"type": "number", "description": "upper bound"},
+            "notes": {"type": "string", "description": "notes as published (e.g. 'Includes Hong Kong.')"},
+            "source_file": {"type": "string", "description": "path inside the mirror"},
+            "source_row": {"type": "integer", "description": "1-based line"},
+        },
+    },
+    "core_usgs_mcs__critical_minerals": {
+        "description": (
+            "US critical-minerals lists: 2018 (35 entries, rare earths and platinum-group metals "
+            "as groups; reviewed file citing 83 FR 23295), 2022 (50 entries, from MCS 2023-2025 "
+            "T4), 2025 (names flagged in the MCS 2026 file; not the official list, see module doc)."
+        ),
+        "primary_key": ["list_year", "commodity_id"],
+        "fields": {
+            "list_year": {"type": "integer", "description": "year of the list"},
+            "commodity_id": {"type": "string", "description": "report commodity id"},
+            "name_published": {"type": "string", "description": "name as published in the source"},
+            "is_group": {"type": "boolean", "description": "the entry stands for a group (2018 rare earths, platinum-group metals)"},
+            "group_id": {"type": "string", "description": "group the mineral belongs to (rare_earths, platinum_group_metals) or null"},
+            "counts_toward_list": {"type": "boolean", "description": "counts as one entry of the official list (2025: null, not established)"},
+            "source": {"type": "string", "description": "citation"},
+            "source_editions": {"type": "string", "description": "MCS editions that print this list entry"},
+            "source_file": {"type": "string", "description": "path inside the mirror (or the reference file)"},
+            "source_row": {"type": "integer", "description": "1-based line in source_file"},
+        },
+    },
+    "core_usgs_mcs__critical_minerals_salient": {
+        "description": "MCS 2024-2025 T5: salient statistics and leading world producer of each critical mineral.",
+        "primary_key": ["edition", "commodity_id", "name_published"],
+        "fields": {
+            "edition": {"type": "integer", "description": "MCS edition"},
+            "year": {"type": "integer", "description": "data year (published as '<year>_estimated')"},
+            "commodity_id": {"type": "string", "description": "report commodity id"},
+            "name_published": {"type": "string", "description": "Critical_mineral as published"},
+            "net_import_reliance_pct": {"type": "number", "description": "NIR in percent; null when flagged"},
+            "net_import_reliance_original": {"type": "string", "description": "as published"},
+            "net_import_reliance_flag": {"type": "string", "description": "value flag"},
+            "primary_import_source": {"type": "string", "description": "as published"},
+            "primary_import_source_iso3": {"type": "string", "description": "ISO3"},
+            "leading_producer": {"type": "string", "description": "Leading_source_country as published"},
+            "leading_producer_iso3": {"type": "string", "description": "ISO3"},
+            "leading_producer_production": {"type": "number", "description": "Leading_country_prod (t, as published)"},
+            "world_production": {"type": "number", "description": "World_total_prod (as published units)"},
+            "leading_producer_share_pct": {"type": "number", "description": "Leading_source_precent_world"},
+            "import_source_notes": {"type": "string", "description": "as published"},
+            "world_production_notes": {"type": "string", "description": "as published"},
+            "source_file": {"type": "string", "description": "path inside the mirror"},
+            "source_row": {"type": "integer", "description": "1-based line"},
+        },
+    },
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Reading
+# ---------------------------------------------------------------------------------------
+def _read_rows(raw: Path, rel: str, encoding: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (1-based line, cells) of every non-blank record, decoded strictly."""
+    path = raw / rel
+    if not path.is_file():
+        raise ExtractError(rel, "file not found in the release directory")
+    data = path.read_bytes()
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ExtractError(rel, f"not valid {encoding}: {exc.reason}", row=line) from None
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    last = 0
+    for cells in reader:
+        start, last = last + 1, reader.line_num
+        if header is None:
+            header = cells
+            continue
+        if any(c.strip() for c in cells):
+            rows.append((start, cells))
+    if header is None:
+        raise ExtractError(rel, "file is empty")
+    return header, rows
+
+
+def _parse_cell(raw: str, *, file: str, column: str, row: int, qmark_minus: bool = False) -> Parsed:
+    text = raw.replace("\u00a0", " ").strip()
+    if _HALF_UNIT.match(text):
+        return Parsed(None, LESS_THAN_HALF_UNIT)
+    m = _LESS_THAN.match(text)
+    if m:
+        return Parsed(None, UPPER_BOUND, high=float(m.group(1).replace(",", "")))
+    if _VARIABLE.match(text):
+        return Parsed(None, QUALITATIVE)
+    if qmark_minus:
+        m = _QMARK_MINUS.match(text)
+        if m:
+            return Parsed(-float(m.group(1).replace(",", "")))
+    try:
+        return parse_value(text)
+    except UnparseableValue as exc:
+        raise ExtractError(file, str(exc), column=column, row=row) from None
+
+
+def _year(text: str, *, file: str, column: str, row: int) -> int:
+    if not re.fullmatch(r"\d{4}", text.strip()):
+        raise ExtractError(file, f"year {text!r} is not a four-digit year", column=column, row=row)
+    return int(text.strip())
+
+
+# ---------------------------------------------------------------------------------------
+# Wide salient files, MCS 2023-2025
+# ---------------------------------------------------------------------------------------
+def _split_column(name: str) -> tuple[str, str | None]:
+    """(statistic, unit token) for a wide column name such as `Consump_Apparent_kt`."""
+    body = name.strip()
+    if body.startswith(CASE_ERROR):
+        statistic = "unlabelled"
+        body = body[len(CASE_ERROR):]
+    else:
+        statistic = None
+    body = _PRODUCT_PREFIX.sub("", body) if statistic is None else body
+    tokens = [t for t in body.split("_")]
+    unit = None
+    last = tokens[-1].strip() if tokens else ""
+    if last.lower() in WIDE_UNITS:
+        unit = last.lower()
+        tokens = tokens[:-1]
+    elif last:
+        for token in sorted(WIDE_UNITS, key=len, reverse=True):  # glued unit: "Apparentt", "Metalkg"
+            if len(last) > len(token) and last.endswith(token) and last[: -len(token)][-1:].isalpha():
+                unit = token
+                break
+    if statistic is None:
+        first = tokens[0].strip().lower() if tokens and tokens[0].strip() else ""
+        unglued = re.sub(r"(t|kg|pct|dt|cm|mcm)$", "", first)
+        statistic = STATISTICS.get(first) or STATISTICS.get(unglued)
+        if statistic is None:
+            for key, value in STATISTICS.items():
+                if first.startswith(key):
+                    statistic = value
+                    break
+        if statistic is None:
+            statistic = re.sub(r"[^a-z0-9]+", "_", first).strip("_") or "unlabelled"
+    return statistic, unit
+
+
+def _wide_salient(raw: Path, edition: int) -> list[dict]:
+    out: list[dict] = []
+    folder = raw / f"usgs-mcs-{edition}" / "salient"
+    files = sorted(folder.glob("*_salient.csv"))
+    if not files:
+        raise ExtractError(f"usgs-mcs-{edition}/salient", "no *_salient.csv files found")
+    for path in files:
+        rel = path.relative_to(raw).as_posix()
+        if rel in NOT_SALIENT_FILES or rel in MISALIGNED_FILES:
+            continue
+        header, rows = _read_rows(raw, rel, "utf-8-sig")
+        names = [h.strip() for h in header]
+        if names[:3] != ["DataSource", "Commodity", "Year"] and names[1:3] != ["Commodity", "Year"]:
+            raise ExtractError(rel, f"expected columns DataSource, Commodity, Year; found {names[:3]}", column=names[0] if names else None, row=1)
+        value_cols = [(i, n) for i, n in enumerate(names) if i >= 3 and n]
+        parsed_cols = {i: _split_column(n) for i, n in value_cols}
+        seen: dict[tuple, int] = {}
+        for line, cells in rows:
+            if len(cells) > len(names):
+                extra = [c for c in cells[len(names):] if c.strip()]
+                if extra:
+                    raise ExtractError(rel, "row has more values than the header has columns", column=f"column {len(names) + 1} (no name)", row=line)
+            for i, n in enumerate(names):
+                if i >= 3 and not n and i < len(cells) and cells[i].strip():
+                    raise ExtractError(rel, f"value {cells[i]!r} under a column without a name", column=f"column {i + 1} (no name)", row=line)
+            cells = cells + [""] * (len(names) - len(cells))
+            name = cells[1].strip()
+            cid = commodity_id(name, file=rel, column="Commodity", row=line)
+            year = _year(cells[2], file=rel, column="Year", row=line)
+            for i, col in value_cols:
+                statistic, unit_token = parsed_cols[i]
+                original = cells[i]
+                p = _parse_cell(original, file=rel, column=col, row=line)
+                unit, factor = WIDE_UNITS.get(unit_token, (None, 1.0)) if unit_token else (None, 1.0)
+                if statistic in FIXED_UNIT:
+                    unit, factor = FIXED_UNIT[statistic], 1.0
+                key = (cid, name, col, year)
+                seen[key] = seen.get(key, 0) + 1
+                out.append(_salient_row(edition, cid, name, statistic, col, seen[key], year, p, factor, unit,
+                                        original, unit_token or "", None, rel, line))
+    return out
+
+
+def _salient_row(edition, cid, name, statistic, detail, occurrence, year, p: Parsed, factor, unit,
+                 original, unit_original, notes, rel, line, is_estimate=False) -> dict:
+    scale = (lambda v: None if v is None else v * factor)
+    return {
+        "edition": edition, "commodity_id": cid, "commodity_name": name, "statistic": statistic,
+        "statistic_detail": detail, "occurrence": occurrence, "year": year, "value": scale(p.value),
+        "unit": unit, "value_original": original, "unit_original": unit_original, "value_flag": p.flag,
+        "is_estimate": bool(p.is_estimate or is_estimate), "value_low": scale(p.low), "value_high": scale(p.high),
+        "notes": notes, "source_file": rel, "source_row": line,
+    }
+
+
+# ---------------------------------------------------------------------------------------
+# The MCS 2026 long file
+# ---------------------------------------------------------------------------------------
+LONG_HEADER = ["MCS chapter", "Section", "Commodity", "Country", "Statistics", "Statistics_detail", "Unit",
+               "Year", "Value", "Notes", "Is critical mineral 2025", "Other notes"]
+
+
+def _read_long(raw: Path) -> pd.DataFrame:
+    header, rows = _read_rows(raw, LONG_FILE, LONG_ENCODING)
+    if [h.strip() for h in header] != LONG_HEADER:
+        raise ExtractError(LONG_FILE, f"unexpected columns {header}; expected {LONG_HEADER}", row=1)
+    for line, cells in rows:
+        if len(cells) != len(LONG_HEADER):
+            raise ExtractError(LONG_FILE, f"row has {len(cells)} fields, expected {len(LONG_HEADER)}", row=line)
+    frame = pd.DataFrame([c for _, c in rows], columns=LONG_HEADER, dtype=str)
+    frame["source_row"] = [line for line, _ in rows]
+    return frame
+
+
+def _long_salient(long: pd.DataFrame) -> list[dict]:
+    out: list[dict] = []
+    sal = long[long["Section"].str.startswith("Salient Statistics")]
+    seen: dict[tuple, int] = {}
+    for r in sal.itertuples(index=False):
+        line = r.source_row
+        name = r.Commodity.strip()
+        cid = commodity_id(name, file=LONG_FILE, column="Commodity", row=line)
+        year = _year(r.Year, file=LONG_FILE, column="Year", row=line)
+        stat_key = r.Statistics.strip().lower()
+        if stat_key not in STATISTICS:
+            raise ExtractError(LONG_FILE, f"unknown statistic {r.Statistics!r}", column="Statistics", row=line)
+        statistic = STATISTICS[stat_key]
+        unit_original = r.Unit.strip()
+        if unit_original not in LONG_UNITS:
+            raise ExtractError(LONG_FILE, f"unknown unit {r.Unit!r}", column="Unit", row=line)
+        unit, factor = LONG_UNITS[unit_original]
+        if statistic in FIXED_UNIT:
+            unit, factor = FIXED_UNIT[statistic], 1.0
+        p = _parse_cell(r.Value, file=LONG_FILE, column="Value", row=line, qmark_minus=True)
+        detail = r.Statistics_detail.replace("\u00a0", " ").strip()
+        key = (cid, name, detail, year)
+        seen[key] = seen.get(key, 0) + 1
+        estimate = r.Notes.strip().startswith("Estimated")
+        out.append(_salient_row(LONG_EDITION, cid, name, statistic, detail, seen[key], year, p, factor, unit,
+                                r.Value, unit_original, r.Notes.strip() or None, LONG_FILE, line, estimate))
+    return out
+
+
+# ---------------------------------------------------------------------------------------
+# Country lists
+# ---------------------------------------------------------------------------------------
+_GROUP = re.compile(r",.*\band\b")  # "China, Germany, and Russia": one share for several countries
+
+
+def _countries(names: list[str], *, file: str, column: str, rows: list[int]) -> pd.DataFrame:
+    """harmonise(), except that a published group of countries is kept as a flagged aggregate."""
+    series = pd.Series(names, dtype=str)
+    groups = series.map(lambda n: bool(_GROUP.search(clean_name(n))))
+    result = pd.DataFrame(index=series.index, columns=["country_name_source", "country_name", "country_iso3", "is_aggregate", "aggregate_kind"])
+    if (~groups).any():
+        h = harmonise(series[~groups], file=file, column=column, rows=pd.Series(rows, dtype=int)[~groups])
+        result.loc[h.index, h.columns] = h
+    for i in series.index[groups]:
+        result.loc[i] = [series[i], clean_name(series[i]), None, True, "country_group"]
+    result["is_aggregate"] = result["is_aggregate"].astype(bool)
+    return result
+
+
+def _na(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _group_members(name: str) -> list[str]:
+    return [p.strip() for p in re.split(r",|\band\b", clean_name(name)) if p.strip()]
+
+
+# ---------------------------------------------------------------------------------------
+# Net import reliance and import sources
+# ---------------------------------------------------------------------------------------
+_FIG2_VALUE = re.compile(r"^Net_Import_Reliance_pct_(\d{4})$")
+_FIG2_SOURCES = re.compile(r"^Major_Import_Sources_(\d{4})_(\d{4})$")
+_HK = re.compile(r"Hong Kong are included with China|Includes Hong Kong", re.I)
+
+
+def _fig2(raw: Path, edition: int) -> tuple[list[dict], list[dict]]:
+    folder = f"usgs-mcs-{edition}/industry-trends"
+    rel = f"{folder}/MCS{edition}_Fig2_Net_Import_Reliance.csv"
+    header, rows = _read_rows(raw, rel, "utf-8-sig")
+    names = [h.strip() for h in header]
+    value_col = next((n for n in names if _FIG2_VALUE.match(n)), None)
+    sources_col = next((n for n in names if _FIG2_SOURCES.match(n)), None)
+    order_col = next((n for n in names if n in ("Import_Share_Rank", "Import_Share_Order")), None)
+    if not (value_col and sources_col and order_col and "Commodity" in names):
+        raise ExtractError(rel, f"expected Commodity, Import_Share_Rank/Order, Net_Import_Reliance_pct_<year>, Major_Import_Sources_<y1>_<y2>; found {names}", row=1)
+    year = int(_FIG2_VALUE.match(value_col).group(1))
+    y1, y2 = _FIG2_SOURCES.match(sources_col).groups()
+    period = f"{y1}–{y2}"
+    idx = {n: i for i, n in enumerate(names)}
+    nir: list[dict] = []
+    sources: list[dict] = []
+    for line, cells in rows:
+        cells = cells + [""] * (len(names) - len(cells))
+        published = cells[idx["Commodity"]].strip()
+        cid = commodity_id(published, file=rel, column="Commodity", row=line)
+        form = published.split(",", 1)[1].strip() if "," in published else ""
+        original = cells[idx[value_col]]
+        p = _parse_cell(original, file=rel, column=value_col, row=line)
+        order_text = cells[idx[order_col]].strip()
+        if not order_text.isdigit():
+            raise ExtractError(rel, f"order {order_text!r} is not a whole number", column=order_col, row=line)
+        listed = cells[idx[sources_col]]
+        parts = [p_.strip() for p_ in listed.split(",") if p_.strip()]
+        if not parts:
+            raise ExtractError(rel, "no import source listed", column=sources_col, row=line)
+        notes = cells[idx["Notes"]].strip() if "Notes" in idx else None
+        countries = _countries(parts, file=rel, column=sources_col, rows=[line] * len(parts))
+        nir.append({
+            "edition": edition, "commodity_id": cid, "commodity_name": published, "form": form,
+            "statistic_detail": None, "year": year, "net_import_reliance_pct": p.value,
+            "value_original": original.strip(), "value_flag": p.flag, "value_low": p.low, "value_high": p.high,
+            "is_estimate": p.is_estimate, "figure_order": int(order_text),
+            "major_import_sources": ", ".join(parts), "import_sources_period": period,
+            "leading_import_source": countries["country_name"].iloc[0],
+            "leading_import_source_iso3": countries["country_iso3"].iloc[0],
+            "china_among_sources": bool((countries["country_iso3"] == "CHN").any()),
+            "china_is_leading": countries["country_iso3"].iloc[0] == "CHN",
+            "hong_kong_included_with_china": (bool(_HK.search(notes)) if notes is not None else None),
+            "notes": notes or None, "source_table": "fig2", "source_file": rel, "source_row": line,
+        })
+        for rank, (_, c) in enumerate(countries.iterrows(), start=1):
+            sources.append({
+                "edition": edition, "commodity_id": cid, "commodity_name": published, "form": form,
+                **{k: c[k] for k in ("country_name", "country_iso3", "country_name_source", "is_aggregate", "aggregate_kind")},
+                "period": period, "share_pct": None, "rank": rank, "value_original": None,
+                "value_flag": NOT_AVAILABLE, "value_low": None, "value_high": None,
+                "notes": notes or None, "source_file": rel, "source_row": line,
+            })
+    return nir, sources
+
+
+def _import_sources_2026(long: pd.DataFrame) -> list[dict]:
+    imp = long[long["Section"] == "Import Sources"].reset_index(drop=True)
+    if imp.empty:
+        raise ExtractError(LONG_FILE, "no 'Import Sources' rows found", column="Section")
+    countries = _countries(imp["Country"].tolist(), file=LONG_FILE, column="Country", rows=imp["source_row"].tolist())
+    out: list[dict] = []
+    rank: dict[tuple, int] = {}
+    for i, r in imp.iterrows():
+        line = int(r["source_row"])
+        name = r["Commodity"].strip()
+        cid = commodity_id(name, file=LONG_FILE, column="Commodity", row=line)
+        if r["Unit"].strip() != "percent":
+            raise ExtractError(LONG_FILE, f"import-source share in {r['Unit']!r}, expected percent", column="Unit", row=line)
+        p = _parse_cell(r["Value"], file=LONG_FILE, column="Value", row=line)
+        c = countries.loc[i]
+        form = r["Statistics_detail"].strip()
+        key = (cid, name, form)
+        this_rank = None
+        if _na(c["aggregate_kind"]) or c["aggregate_kind"] != "other_countries":
+            rank[key] = rank.get(key, 0) + 1
+            this_rank = rank[key]
+        out.append({
+            "edition": LONG_EDITION, "commodity_id": cid, "commodity_name": name, "form": form,
+            **{k: c[k] for k in ("country_name", "country_iso3", "country_name_source", "is_aggregate", "aggregate_kind")},
+            "period": r["Year"].strip(), "share_pct": p.value, "rank": this_rank, "value_original": r["Value"],
+            "value_flag": p.flag, "value_low": p.low, "value_high": p.high,
+            "notes": r["Notes"].strip() or None, "source_file": LONG_FILE, "source_row": line,
+        })
+    return out
+
+
+# MCS 2026 prints the mica chapter as two blocks with identical labels: first scrap and
+# flake (its price row says "Scrap and flake"), then sheet (its price rows are "Block" and
+# "Splittings"); the import-source rows name the same two products. The n-th NIR row of a
+# commodity and year gets the form below.
+BLOCK_FORMS = {("Mica (Natural)", 1): "Scrap and flake", ("Mica (Natural)", 2): "Sheet"}
+BLOCK_COMMODITY = {("Mica (Natural)", "Scrap and flake"): "MICA (NATURAL), scrap and flake",
+                   ("Mica (Natural)", "Sheet"): "MICA (NATURAL), sheet"}
+
+_NIR_PREFIX = re.compile(
+    r"^(?:(?P<pre>[^:]*?):\s*)?Net import reliance\s*as a percentage of (?:total )?(?:apparent|estimated|reported) consumption"
+    r"\s*(?:\((?P<basis>[^)]*)\))?\s*[:,]?\s*(?P<form>.*)$", re.I)
+
+
+def _nir_2026(long: pd.DataFrame, sources: pd.DataFrame) -> list[dict]:
+    sal = long[long["Section"].str.startswith("Salient Statistics") & (long["Statistics"].str.strip() == "Net import reliance")]
+    latest = LONG_EDITION - 1
+    known = known_names()
+    out: list[dict] = []
+    seen: dict[tuple, int] = {}
+    for r in sal.itertuples(index=False):
+        line = r.source_row
+        if _year(r.Year, file=LONG_FILE, column="Year", row=line) != latest:
+            continue
+        name = r.Commodity.strip()
+        cid = commodity_id(name, file=LONG_FILE, column="Commodity", row=line)
+        detail = r.Statistics_detail.replace("\u00a0", " ").strip()
+        m = _NIR_PREFIX.match(detail)
+        form = ""
+        if m:
+            form = (m.group("form") or m.group("pre") or "").strip().rstrip(".")
+        if form and form in known and form.lower() != name.lower():
+            cid = commodity_id(form, file=LONG_FILE, column="Statistics_detail", row=line)
+        seen[(name, detail)] = seen.get((name, detail), 0) + 1
+        if (name, seen[(name, detail)]) in BLOCK_FORMS:
+            form = BLOCK_FORMS[(name, seen[(name, detail)])]
+            cid = commodity_id(BLOCK_COMMODITY[(name, form)], file=LONG_FILE, column="Statistics_detail", row=line)
+        p = _parse_cell(r.Value, file=LONG_FILE, column="Value", row=line, qmark_minus=True)
+        row = {
+            "edition": LONG_EDITION, "commodity_id": cid, "commodity_name": name, "form": form,
+            "statistic_detail": detail, "year": latest, "net_import_reliance_pct": p.value,
+            "value_original": r.Value.strip(), "value_flag": p.flag, "value_low": p.low, "value_high": p.high,
+            "is_estimate": r.Notes.strip().startswith("Estimated"), "figure_order": None,
+            "major_import_sources": None, "import_sources_period": None, "leading_import_source": None,
+            "leading_import_source_iso3": None, "china_among_sources": None, "china_is_leading": None,
+            "hong_kong_included_with_china": None, "notes": r.Notes.strip() or None,
+            "source_table": "salient_2026", "source_file": LONG_FILE, "source_row": line,
+        }
+        block = _matching_sources(sources, name, form)
+        if block is not None and len(block):
+            listed = block[~block["is_aggregate"] | (block["aggregate_kind"] == "country_group")].sort_values("rank")
+            if len(listed):
+                first = listed.iloc[0]
+                members = [m_ for g in listed["country_name_source"] for m_ in _group_members(g)]
+                row.update({
+                    "major_import_sources": "; ".join(listed["country_name_source"].str.strip()),
+                    "import_sources_period": block["period"].iloc[0],
+                    "leading_import_source": first["country_name"],
+                    "leading_import_source_iso3": first["country_iso3"],
+                    "china_among_sources": bool((listed["country_iso3"] == "CHN").any()) or "China" in members,
+                    "china_is_leading": first["country_iso3"] == "CHN",
+                    "hong_kong_included_with_china": bool(block["notes"].fillna("").str.contains(_HK).any())
+                    if (listed["country_iso3"] == "CHN").any() else None,
+                })
+        out.append(row)
+    return out
+
+
+def _matching_sources(sources: pd.DataFrame, name: str, form: str) -> pd.DataFrame | None:
+    """The import-source block (one product) that a 2026 NIR row refers to, if unambiguous."""
+    block = sources[(sources["edition"] == LONG_EDITION) & (sources["commodity_name"] == name)]
+    if block.empty:
+        return None
+    forms = list(dict.fromkeys(block["form"]))
+    f = form.lower()
+    for candidate in forms:
+        c = candidate.lower()
+        if f and (c == f or c == f"total {f}" or c == f"{f}, total"):
+            return block[block["form"] == candidate]
+    if len(forms) == 1 and (not f or forms[0].lower() in ("all", "total")):
+        return block
+    for candidate in forms:  # "Compounds and metals" -> "Rare-earth compounds and metals"
+        c = candidate.lower()
+        if f and (c.endswith(" " + f) or f.split(",")[0].strip() == c):
+            return block[block["form"] == candidate]
+    # No form: the chapter's total line ("Total imports", "Combined total (...)", "Total metal and oxide").
+    totals = [c for c in forms if re.match(r"^(all|all forms|total\b.*|combined total\b.*)$", c.lower())]
+    if not f and len(totals) == 1:
+        return block[block["form"] == totals[0]]
+    return None
+
+
+# ---------------------------------------------------------------------------------------
+# Critical minerals
+# ---------------------------------------------------------------------------------------
+GROUPS = {"rare_earths": "Rare Earths", "platinum_group_metals": "Platinum-Group Metals"}
+
+
+def _critical_2018() -> list[dict]:
+    rel = str(CRITICAL_2018_CSV.relative_to(REFERENCE_DIR.parent.parent))
+    table = pd.read_csv(CRITICAL_2018_CSV, dtype=str, keep_default_na=False)
+    out = []
+    for i, r in table.iterrows():
+        line = i + 2
+        cid = commodity_id(r["name_published"], file=rel, column="name_published", row=line)
+        if cid != r["commodity_id"]:
+            raise ExtractError(rel, f"commodity_id {r['commodity_id']!r} disagrees with the vocabulary ({cid!r})", column="commodity_id", row=line)
+        out.append({
+            "list_year": 2018, "commodity_id": cid, "name_published": r["name_published"],
+            "is_group": r["is_group"] == "true", "group_id": r["group_id"] or None, "counts_toward_list": True,
+            "source": r["citation"], "source_editions": None, "source_file": rel, "source_row": line,
+        })
+    return out
+
+
+def _critical_2022(raw: Path) -> list[dict]:
+    entries: dict[str, dict] = {}
+    for edition in WIDE_EDITIONS:
+        rel = f"usgs-mcs-{edition}/industry-trends/MCS{edition}_T4_Critical_Minerals_End_Use.csv"
+        header, rows = _read_rows(raw, rel, "utf-8-sig")
+        names = [h.strip() for h in header]
+        if "Critical Mineral" not in names or "Category_Note" not in names:
+            raise ExtractError(rel, f"expected columns 'Critical Mineral' and 'Category_Note'; found {names}", row=1)
+        ci, ni = names.index("Critical Mineral"), names.index("Category_Note")
+        for line, cells in rows:
+            cells = cells + [""] * (len(names) - len(cells))
+            published = cells[ci].strip()
+            cid = commodity_id(published, file=rel, column="Critical Mineral", row=line)
+            note = cells[ni]
+            group = next((g for g, label in GROUPS.items() if label.lower() in note.lower()), None)
+            if cid in entries:
+                entries[cid]["source_editions"] += f";{edition}"
+                continue
+            entries[cid] = {
+                "list_year": 2022, "commodity_id": cid, "name_published": published, "is_group": False,
+                "group_id": group, "counts_toward_list": True,
+                "source": f"USGS MCS {edition}, Table 4 (2022 final list of critical minerals)",
+                "source_editions": str(edition), "source_file": rel, "source_row": line,
+            }
+    return list(entries.values())
+
+
+def _critical_2025(long: pd.DataFrame) -> list[dict]:
+    flag = long["Is critical mineral 2025"].str.strip()
+    bad = ~flag.isin(["Yes", "No", ""])
+    # One row (Yttrium world total, 2025) is shifted one column right: its flag sits in
+    # Notes and its `Other notes` text in the flag column. Read it from Notes there.
+    shifted = bad & long["Notes"].str.strip().isin(["Yes", "No"])
+    flag = flag.where(~shifted, long["Notes"].str.strip())
+    still_bad = bad & ~shifted
+    if still_bad.any():
+        r = long[still_bad].iloc[0]
+        raise ExtractError(LONG_FILE, f"critical-mineral flag {r['Is critical mineral 2025']!r} is not Yes/No", column="Is critical mineral 2025", row=int(r["source_row"]))
+    yes = long[flag == "Yes"]
+    out: dict[str, dict] = {}
+    for r in yes.itertuples(index=False):
+        name = r.Commodity.strip()
+        line = r.source_row
+        cid = commodity_id(name, file=LONG_FILE, column="Commodity", row=line)
+        if cid in out:
+            continue
+        chapter_group = {"RARE EARTHS": "rare_earths", "RARE EARTHS (Heavy)": "rare_earths",
+                         "PLATINUM-GROUP METALS": "platinum_group_metals"}.get(r._0.strip())
+        is_group = cid in ("rare_earths", "rare_earths_heavy", "platinum_group_metals", "zirconium_and_hafnium")
+        out[cid] = {
+            "list_year": 2025, "commodity_id": cid, "name_published": name, "is_group": is_group,
+            "group_id": None if is_group else chapter_group, "counts_toward_list": None,
+            "source": "USGS MCS 2026 data release, column 'Is critical mineral 2025'",
+            "source_editions": str(LONG_EDITION), "source_file": LONG_FILE, "source_row": line,
+        }
+    return list(out.values())
+
+
+# ---------------------------------------------------------------------------------------
+# T5: leading producer share of each critical mineral
+# ---------------------------------------------------------------------------------------
+def _t5(raw: Path, edition: int) -> list[dict]:
+    rel = f"usgs-mcs-{edition}/industry-trends/MCS{edition}_T5_Critical_Minerals_Salient.csv"
+    if not (raw / rel).is_file():
+        return []
+    header, rows = _read_rows(raw, rel, "utf-8-sig")
+    names = [h.strip() for h in header]
+    need = ["Year", "Critical_mineral", "Net_Import_Reliance", "Primary_import_source", "Import_source_notes",
+            "Leading_source_country", "Leading_country_prod", "World_total_prod", "World_prod_notes",
+            "Leading_source_precent_world"]
+    missing = [n for n in need if n not in names]
+    if missing:
+        raise ExtractError(rel, f"missing columns {missing}", row=1)
+    idx = {n: i for i, n in enumerate(names)}
+    recs = []
+    for line, cells in rows:
+        cells = cells + [""] * (len(names) - len(cells))
+        get = lambda n: cells[idx[n]]  # noqa: E731
+        m = re.fullmatch(r"(\d{4})(?:_estimated)?", get("Year").strip())
+        if not m:
+            raise ExtractError(rel, f"year {get('Year')!r} not understood", column="Year", row=line)
+        published = get("Critical_mineral").strip()
+        cid = commodity_id(published, file=rel, column="Critical_mineral", row=line)
+        nir = _parse_cell(get("Net_Import_Reliance"), file=rel, column="Net_Import_Reliance", row=line)
+        recs.append({
+            "edition": edition, "year": int(m.group(1)), "commodity_id": cid, "name_published": published,
+            "net_import_reliance_pct": nir.value, "net_import_reliance_original": get("Net_Import_Reliance").strip(),
+            "net_import_reliance_flag": nir.flag, "primary_import_source": get("Primary_import_source").strip(),
+            "leading_producer": get("Leading_source_country").strip(),
+            "leading_producer_production": _parse_cell(get("Leading_country_prod"), file=rel, column="Leading_country_prod", row=line).value,
+            "world_production": _parse_cell(get("World_total_prod"), file=rel, column="World_total_prod", row=line).value,
+            "leading_producer_share_pct": _parse_cell(get("Leading_source_precent_world"), file=rel, column="Leading_source_precent_world", row=line).value,
+            "import_source_notes": get("Import_source_notes").strip() or None,
+            "world_production_notes": get("World_prod_notes").strip() or None,
+            "source_file": rel, "source_row": line,
+        })
+    frame = pd.DataFrame(recs)
+    if not frame.empty:
+        rows_ = frame["source_row"]
+        imp = harmonise(frame["primary_import_source"], file=rel, column="Primary_import_source", rows=rows_)
+        lead = harmonise(frame["leading_producer"], file=rel, column="Leading_source_country", rows=rows_)
+        frame["primary_import_source_iso3"] = imp["country_iso3"]
+        frame["leading_producer_iso3"] = lead["country_iso3"]
+    return frame.to_dict("records")
+
+
+# ---------------------------------------------------------------------------------------
+# Assembly
+# ---------------------------------------------------------------------------------------
+def _frame(records: list[dict], table: str) -> pd.DataFrame:
+    fields = RESOURCES[table]["fields"]
+    frame = pd.DataFrame.from_records(records, columns=list(fields))
+    for col, spec in fields.items():
+        kind = spec["type"]
+        if kind == "integer":
+            frame[col] = pd.array(frame[col], dtype="Int64")
+        elif kind == "number":
+            frame[col] = pd.to_numeric(frame[col], errors="raise").astype("float64")
+        elif kind == "boolean":
+            frame[col] = pd.array(frame[col], dtype="boolean")
+        else:
+            frame[col] = frame[col].astype("string")
+    key = RESOURCES[table]["primary_key"]
+    dupes = frame[frame.duplicated(key, keep=False)]
+    if len(dupes):
+        first = dupes.iloc[0]
+        raise ExtractError(str(first.get("source_file")), f"{table}: duplicate key {first[key].tolist()}",
+                           row=int(first["source_row"]) if pd.notna(first.get("source_row")) else None)
+    return frame.sort_values(key).reset_index(drop=True)
+
+
+def extract(raw: Path) -> dict[str, pd.DataFrame]:
+    """All five tables from a directory laid out like the mirror."""
+    raw = Path(raw)
+    # Load inputs
+    long = _read_long(raw)
+
+    # Process data
+    salient: list[dict] = []
+    nir: list[dict] = []
+    sources: list[dict] = []
+    t5: list[dict] = []
+    for edition in WIDE_EDITIONS:
+        salient += _wide_salient(raw, edition)
+        n, s = _fig2(raw, edition)
+        nir += n
+        sources += s
+        t5 += _t5(raw, edition)
+    salient += _long_salient(long)
+    sources += _import_sources_2026(long)
+    sources_frame = pd.DataFrame.from_records(sources)
+    nir += _nir_2026(long, sources_frame)
+    critical = _critical_2018() + _critical_2022(raw) + _critical_2025(long)
+
+    # Save outputs (the caller writes them)
+    return {
+        "core_usgs_mcs__us_salient": _frame(salient, "core_usgs_mcs__us_salient"),
+        "core_usgs_mcs__net_import_reliance": _frame(nir, "core_usgs_mcs__net_import_reliance"),
+        "core_usgs_mcs__import_sources": _frame(sources, "core_usgs_mcs__import_sources"),
+        "core_usgs_mcs__critical_minerals": _frame(critical, "core_usgs_mcs__critical_minerals"),
+        "core_usgs_mcs__critical_minerals_salient": _frame(t5, "core_usgs_mcs__critical_minerals_salient"),
+    }

@@ -1,0 +1,669 @@
+"""USGS Mineral Commodity Summaries: world production, capacity and reserves, editions 2023-2026.
+
+Why this module is long: the same table has been published four different ways.
+
+* 2023, 2024: one CSV per commodity (`world/mcs202X-<code>_world.csv`), wide, with the unit,
+  the year and "estimated" folded into each column name (`Prod_t_est_2022`, `Prod_kt_2022`,
+  `Reserves_ore_K2O_equiv_kt`, `Cap_Sponge_t_2021`), the commodity only in the XML title
+  beside it, spelled-out symbols ("Less than ½ unit.") and trailing empty columns and rows.
+  The 2024 release was re-issued (ver. 2.0) with unit corrections in column names; the
+  mirror holds the corrected files, so those corrections need no erratum.
+* 2025: one wide CSV for all commodities with a unit column, column names with a space
+  (`PROD_EST_ 2024`) and blanks where earlier files wrote "W".
+* 2026: one long cp1252 CSV for the whole book; the world tables are its "World …" sections.
+
+Everything becomes one long table per measure, values normalised to metric tons (mass) or
+to the base of their native unit (carats, m3, litres), the published cell kept beside it.
+Official corrections published after a release are applied from the reviewed
+`data/reference/errata.csv`; an erratum that matches no row stops the extract.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analysis.errors import ExtractError
+from analysis.extract import quirks
+from analysis.extract.commodities import mcs_chapter_id
+from analysis.extract.countries import harmonise
+from analysis.paths import REFERENCE_DIR
+
+EDITIONS = (2023, 2024, 2025, 2026)
+ERRATA_CSV = REFERENCE_DIR / "errata.csv"
+PRODUCTION = "core_usgs_mcs__world_production"
+RESERVES = "core_usgs_mcs__world_reserves"
+REVISIONS = "core_usgs_mcs__revisions"
+
+# Unit tokens in 2023/2024 column names -> (published unit, normalised unit, factor).
+# "Mt", "mt" and "mmt" are million metric tons in these files (iron ore, iron and steel):
+# the 2023 iron-ore file says Reserves_Mt and the 2024 one Reserves_mt for the same series.
+COLUMN_UNITS = {
+    "t": ("metric tons", "t", 1.0),
+    "kt": ("thousand metric tons", "t", 1e3),
+    "Mt": ("million metric tons", "t", 1e6),
+    "mt": ("million metric tons", "t", 1e6),
+    "mmt": ("million metric tons", "t", 1e6),
+    "kg": ("kilograms", "t", 1e-3),
+    "kct": ("thousand carats", "carat", 1e3),
+    "mct": ("million carats", "carat", 1e6),
+    "mcm": ("million cubic meters", "m3", 1e6),
+}
+# Unit strings of the 2025 and 2026 files -> (normalised unit, factor).
+UNIT_STRINGS = {
+    "metric tons": ("t", 1.0),
+    "tons": ("t", 1.0),
+    "thousand metric tons": ("t", 1e3),
+    "thousand metric dry tons": ("t", 1e3),
+    "million metric tons": ("t", 1e6),
+    "kilograms": ("t", 1e-3),
+    "thousand carats": ("carat", 1e3),
+    "thousands of carats": ("carat", 1e3),
+    "million carats": ("carat", 1e6),
+    "million cubic meters": ("m3", 1e6),
+    "million liters": ("l", 1e6),
+}
+
+# Reviewed unit corrections for the 2025 world file (not official errata: the release says
+# nothing, the evidence is the data). Titanium mineral concentrates are labelled "metric tons"
+# (one row, Sierra Leone rutile, blank), yet the values are thousand metric tons: China ilmenite
+# 3,250 in 2023 is 3,040 "thousand metric tons" for 2024 in MCS 2026, and the MCS 2024 revision
+# file moved the same series to kt. unit_original keeps what was published.
+UNIT_FIXES_2025 = {"Titanium Mineral Concentrates": (("metric tons", ""), "thousand metric tons")}
+
+COLUMNS = [
+    "edition", "commodity_id", "commodity_name", "stage", "product", "country_name",
+    "country_iso3", "is_aggregate", "aggregate_kind", "country_name_source", "year", "value",
+    "unit", "value_original", "unit_original", "value_flag", "is_estimate", "value_low",
+    "value_high", "source_file", "source_row", "errata_id",
+]
+RESERVE_COLUMNS = COLUMNS  # same shape; `stage` is always "reserves", `year` the reserves year
+
+_COMMON_FIELDS = {
+    "edition": ("int64", "MCS edition (publication year)"),
+    "commodity_id": ("string", "MCS chapter id from data/reference/commodities.csv (mcs_chapter_id), stable across editions"),
+    "commodity_name": ("string", "commodity (chapter) name as published"),
+    "stage": ("string", "mine, refinery, smelter, plant, primary, production, capacity or reserves, from the statistic label"),
+    "product": ("string", "the rest of the statistic label, lower case, units and 'estimated' removed (e.g. 'contained cobalt')"),
+    "country_name": ("string", "harmonised short country name; for aggregates 'World' or 'Other countries' or the group name"),
+    "country_iso3": ("string", "ISO 3166-1 alpha-3; null for aggregates"),
+    "is_aggregate": ("bool", "true for world totals, 'Other countries' and country groups"),
+    "aggregate_kind": ("string", "world_total, other_countries, region, ... or null"),
+    "country_name_source": ("string", "country cell as published, footnote digits and all"),
+    "year": ("int64", "data year (reserves: the year the release states, else edition - 1)"),
+    "value": ("float64", "value in `unit`; null when withheld, a bound, a range or qualitative"),
+    "unit": ("string", "normalised unit: t (metric tons) for mass; carat, m3 or l for the others"),
+    "value_original": ("string", "cell as published (before any erratum)"),
+    "unit_original": ("string", "unit as published (column-name token or unit column)"),
+    "value_flag": ("string", "flag from analysis.extract.quirks.FLAGS or null"),
+    "is_estimate": ("bool", "published as an estimate ('e' prefix, '_est_' column, 'estimated' label)"),
+    "value_low": ("float64", "lower bound / range low, in `unit`"),
+    "value_high": ("float64", "upper bound / range high, in `unit`"),
+    "source_file": ("string", "path of the file inside the release mirror"),
+    "source_row": ("int64", "1-based line in the source file (header is line 1)"),
+    "errata_id": ("string", "id in data/reference/errata.csv when a published correction was applied"),
+}
+
+RESOURCES: dict[str, dict] = {
+    PRODUCTION: {
+        "description": "USGS MCS world production and capacity by country, stage and year, per edition (2023-2026).",
+        "primary_key": ["edition", "commodity_id", "stage", "product", "country_name", "year"],
+        "fields": {k: {"type": t, "description": d} for k, (t, d) in _COMMON_FIELDS.items()},
+    },
+    RESERVES: {
+        "description": "USGS MCS world reserves by country, per edition (2023-2026).",
+        "primary_key": ["edition", "commodity_id", "product", "country_name"],
+        "fields": {k: {"type": t, "description": d} for k, (t, d) in _COMMON_FIELDS.items()},
+    },
+    REVISIONS: {
+        "description": "World production and reserves values that changed between two consecutive MCS editions "
+                       "for the same commodity, stage, product key, country and year.",
+        "primary_key": ["commodity_id", "table", "stage", "product_key", "country_name", "year", "edition_from", "edition_to"],
+        "fields": {
+            "commodity_id": {"type": "string", "description": "MCS chapter id"},
+            "table": {"type": "string", "description": "world_production or world_reserves"},
+            "stage": {"type": "string", "description": "stage as in the world tables"},
+            "product_key": {"type": "string", "description": "normalised product key used for matching (see _product_key)"},
+            "product_from": {"type": "string", "description": "product label in the earlier edition"},
+            "product_to": {"type": "string", "description": "product label in the later edition"},
+            "country_name": {"type": "string", "description": "harmonised country name (aggregates: World / Other countries)"},
+            "country_iso3": {"type": "string", "description": "ISO3, null for aggregates"},
+            "aggregate_kind": {"type": "string", "description": "aggregate kind or null"},
+            "year": {"type": "int64", "description": "data year"},
+            "edition_from": {"type": "int64", "description": "earlier edition"},
+            "edition_to": {"type": "int64", "description": "later edition"},
+            "value_from": {"type": "float64", "description": "value (normalised unit) in the earlier edition"},
+            "value_to": {"type": "float64", "description": "value (normalised unit) in the later edition"},
+            "unit": {"type": "string", "description": "normalised unit"},
+            "flag_from": {"type": "string", "description": "value_flag in the earlier edition"},
+            "flag_to": {"type": "string", "description": "value_flag in the later edition"},
+            "change_pct": {"type": "float64", "description": "100 * (value_to - value_from) / value_from; null when either is null or value_from is 0"},
+        },
+    },
+}
+
+# --------------------------------------------------------------------------- labels
+_STAGE_RULES = [  # first match wins
+    ("capacity", re.compile(r"capacity", re.I)),
+    ("smelter", re.compile(r"smelter", re.I)),
+    ("refinery", re.compile(r"refinery|refined", re.I)),
+    ("mine", re.compile(r"\bmi?ne\b|\bmining\b", re.I)),
+    ("plant", re.compile(r"\bplant\b", re.I)),
+    ("primary", re.compile(r"\bprimary\b", re.I)),
+]
+_LABEL_NOISE = re.compile(
+    r"\b(world total|world|(yearend )?(operating )?capacity|smelter|refinery|mine|mne|plant|primary and secondary|primary|"
+    r"production|poduction|estimated|rounded|reserves?|thousand metric dry tons|thousand metric tons|million metric tons|"
+    r"metric dry tons|metric tons|dry tons|thousand carats|in thousand|kilograms|million liters)\b",
+    re.I,
+)
+_PUNCT = re.compile(r"[\s,;:.\-–—()]+")
+
+
+def split_label(label: str, *, capacity: bool = False) -> tuple[str, str]:
+    """(stage, product) from a statistic label such as 'Mine production, contained cobalt'."""
+    text = str(label).replace("\u00a0", " ").strip()
+    stage = "capacity" if capacity else None
+    if stage is None:
+        for name, pattern in _STAGE_RULES[1:]:  # a production column is never capacity
+            if pattern.search(text):
+                stage = name
+                break
+        else:
+            stage = "production"
+    product = _LABEL_NOISE.sub(" ", text)
+    product = re.sub(r"\(\s*\)", " ", product)
+    product = _PUNCT.sub(" ", product).strip().lower()
+    return stage, product
+
+
+_KEY_STOP = {"of", "contained", "content", "the", "gross", "weight", "equivalent", "and", "or", "in",
+             "calculated", "all", "forms", "types", "total", "metal", "ore", "concentrates", "s"}
+
+
+_QUALIFIER_DROP = re.compile(r"\b(rounded|excluding\b.*|includes?\b.*)$", re.I)
+
+
+@functools.lru_cache(maxsize=None)
+def _country_qualifier(raw: str) -> str:
+    """Product words hidden in a country cell: '(from Cliffside Field)', ', natural'.
+
+    'Congo (Kinshasa)' is a name, not a qualifier: for countries the words count only when
+    the name without them is the same country."""
+    from analysis.extract.countries import _lookup, clean_name
+    name = clean_name(raw)
+    m = re.match(r"^(?P<base>[^(,]+?)\s*(?:\((?P<paren>[^)]*)\))?\s*(?:,\s*(?P<tail>.*))?$", name)
+    if not m:
+        return ""
+    full = _lookup(name)
+    # For a country only a parenthesis can qualify ("Korea, Republic of" is a name).
+    parts = [x for x in ((m.group("paren"), m.group("tail")) if full[2] else (m.group("paren"),)) if x]
+    words = []
+    for part in parts:
+        for piece in part.split(","):
+            piece = _QUALIFIER_DROP.sub("", piece.strip()).strip(" .")
+            if piece:
+                words.append(piece.lower())
+    if not words:
+        return ""
+    base = _lookup(m.group("base").strip())
+    if full[2] is None and (base[0] is None or base[0] != full[0]):
+        return ""
+    return " ".join(words)
+
+
+def _product_key(product: pd.Series, commodity: pd.Series) -> pd.Series:
+    """Matching key for a product label across editions: words that only restate the
+    commodity, the content basis or filler are dropped, the rest sorted."""
+    out = []
+    for p, c in zip(product.fillna(""), commodity):
+        drop = _KEY_STOP | set(c.split("_"))
+        words = sorted({w for w in re.split(r"[^a-z0-9]+", p.lower()) if w and w not in drop})
+        out.append(" ".join(words))
+    return pd.Series(out, index=product.index, dtype="string")
+
+
+# --------------------------------------------------------------------------- values
+def _parse_cells(long: pd.DataFrame) -> pd.DataFrame:
+    """Parse published cells once per distinct string (the files repeat few strings); an
+    unreadable cell is reported at its first occurrence."""
+    parsed_unique = {}
+    for text in long["value_original"].unique():
+        try:
+            parsed_unique[text] = quirks.parse_value(text)
+        except quirks.UnparseableValue as exc:
+            r = long[long["value_original"] == text].iloc[0]
+            raise ExtractError(r["source_file"], str(exc), column=r["column"], row=int(r["source_row"])) from None
+    parsed = long["value_original"].map(parsed_unique)
+    return pd.DataFrame({
+        "value": parsed.map(lambda p: p.value).astype("float64"),
+        "value_flag": parsed.map(lambda p: p.flag).astype("string"),
+        "is_estimate_cell": parsed.map(lambda p: p.is_estimate).astype(bool),
+        "value_low": parsed.map(lambda p: p.low).astype("float64"),
+        "value_high": parsed.map(lambda p: p.high).astype("float64"),
+    }, index=long.index)
+
+
+def _countries(long: pd.DataFrame, column: str) -> pd.DataFrame:
+    """harmonise() over distinct names; an unknown name is reported at its first occurrence."""
+    names = pd.Series(long["country_raw"].unique())
+    try:
+        table = harmonise(names, file="", column=column)
+    except ExtractError as exc:
+        bad = exc.detail.split("unknown country name ", 1)[-1].split(";")[0]
+        hit = long[long["country_raw"].map(repr) == bad]
+        r = hit.iloc[0] if len(hit) else long.iloc[0]
+        raise ExtractError(r["source_file"], exc.detail, column=column, row=int(r["source_row"])) from None
+    table.index = names
+    return table.loc[long["country_raw"]].set_axis(long.index)
+
+
+def _read_csv(path: Path, rel: str, encoding: str) -> pd.DataFrame:
+    try:
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
+    except FileNotFoundError:
+        raise ExtractError(rel, "file is missing from the release") from None
+    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
+        raise ExtractError(rel, f"cannot read as CSV ({encoding}): {exc}") from None
+    frame["source_row"] = np.arange(2, len(frame) + 2)
+    return frame
+
+
+def _drop_empty_columns(frame: pd.DataFrame, rel: str) -> pd.DataFrame:
+    """Trailing unnamed columns are an export artefact. They may hold note text that spilled
+    over (mcs2024-vermi) or an exact copy of a named column (mcs2024-barit repeats
+    Reserves_kt), but a number there that is not a copy would be lost, so it is an error."""
+    named = [c for c in frame.columns if not (c.startswith("Unnamed:") or c.strip() == "") and c != "source_row"]
+    for col in [c for c in frame.columns if c.startswith("Unnamed:") or c.strip() == ""]:
+        filled = frame[col].str.strip() != ""
+        if not filled.any():
+            frame = frame.drop(columns=col)
+            continue
+        bare = frame[col].str.replace(r"[,\s]", "", regex=True)
+        copy = any(bare.equals(frame[n].str.replace(r"[,\s]", "", regex=True)) for n in named)
+        def numeric(text: str) -> bool:
+            try:
+                p = quirks.parse_value(text)
+            except quirks.UnparseableValue:
+                return False  # overflowing note text (mcs2024-vermi), not a value
+            return p.value is not None or p.low is not None or p.high is not None
+        filled = filled & frame[col].map(numeric)
+        if filled.any() and not copy:
+            raise ExtractError(rel, f"unnamed column holds a value {frame.loc[filled.idxmax(), col]!r}",
+                               column=col, row=int(frame.loc[filled.idxmax(), "source_row"]))
+        frame = frame.drop(columns=col)
+    return frame
+
+
+def _require(frame: pd.DataFrame, rel: str, columns: list[str]) -> None:
+    for col in columns:
+        if col not in frame.columns:
+            raise ExtractError(rel, f"expected column is missing (columns are {list(frame.columns)})", column=col)
+
+
+# --------------------------------------------------------------------------- 2023, 2024
+_VALUE_COLUMN = re.compile(r"^(?P<measure>Prod|Cap|Reserves)_(?P<rest>.+)$", re.I)
+_TITLE = re.compile(r"<title>\s*Mineral Commodity Summaries \d{4} - (.+?) Data Release\s*</title>")
+
+
+def _parse_value_column(col: str, edition: int, rel: str) -> dict | None:
+    m = _VALUE_COLUMN.match(col.strip())
+    if not m or re.search(r"notes?$", col, re.I):
+        return None
+    tokens = m.group("rest").split("_")
+    unit = [t for t in tokens if t in COLUMN_UNITS]
+    years = [t for t in tokens if re.fullmatch(r"\d{4}", t)]
+    if len(unit) != 1:
+        raise ExtractError(rel, "cannot tell the unit from the column name", column=col)
+    measure = m.group("measure").lower()
+    estimate = any(t.lower() == "est" for t in tokens)
+    qualifier = [t for t in tokens if t not in unit and t not in years and t.lower() != "est"]
+    if measure != "reserves" and not years:
+        raise ExtractError(rel, "cannot tell the year from the column name", column=col)
+    year = int(years[0]) if years else edition - 1
+    return {"measure": {"prod": "production", "cap": "capacity"}.get(measure, "reserves"),
+            "unit_token": unit[0], "is_estimate_col": estimate, "year": year,
+            "qualifier": " ".join(qualifier).replace("equiv", "equivalent").lower()}
+
+
+def _code(filename: str) -> str:
+    return re.match(r"mcs\d{4}-([a-z]{1,5})", filename.lower()).group(1)
+
+
+def _commodity_title(xml: Path, rel: str) -> str:
+    try:
+        text = xml.read_text(encoding="utf-8", errors="replace")
+    except FileNotFoundError:
+        raise ExtractError(rel, "metadata file beside the world CSV is missing") from None
+    m = _TITLE.search(text)
+    if not m:
+        raise ExtractError(rel, "no 'Mineral Commodity Summaries YYYY - <COMMODITY> Data Release' title")
+    return m.group(1).strip()
+
+
+def _extract_percommodity(raw: Path, edition: int) -> pd.DataFrame:
+    folder = raw / f"usgs-mcs-{edition}" / "world"
+    files = sorted(folder.glob("*_world.csv"), key=lambda p: p.name.lower())
+    if not files:
+        raise ExtractError(f"usgs-mcs-{edition}/world", "no *_world.csv files")
+    # The commodity is named only in the metadata beside each CSV, matched on the five-letter
+    # code (file names differ in case and suffix: MCS2024-bismu, mcs2023-zirco-hafni).
+    metadata = {_code(p.name): p for p in folder.glob("*_meta.xml")}
+    parts = []
+    for path in files:
+        rel = f"usgs-mcs-{edition}/world/{path.name}"
+        xml = metadata.get(_code(path.name))
+        if xml is None:
+            raise ExtractError(rel, "no *_meta.xml with the same commodity code beside this file")
+        xml_rel = f"usgs-mcs-{edition}/world/{xml.name}"
+        name = _commodity_title(xml, xml_rel)
+        chapter = mcs_chapter_id(name, file=xml_rel, column="title")
+        frame = _drop_empty_columns(_read_csv(path, rel, "utf-8-sig"), rel)
+        type_col = "Type" if "Type" in frame.columns else frame.columns[2]  # fluorspar 2024 names it by its label
+        _require(frame, rel, ["Source", "Country"])
+        value_cols = {c: spec for c in frame.columns if (spec := _parse_value_column(c, edition, rel))}
+        if not value_cols:
+            raise ExtractError(rel, "no Prod_/Cap_/Reserves_ value columns")
+        # Trailing empty rows (all cells blank) are an export artefact.
+        cells = frame[[c for c in frame.columns if c != "source_row"]].apply(lambda s: s.str.strip())
+        frame = frame[(cells != "").any(axis=1)]
+        long = frame.melt(id_vars=["Country", "source_row"], value_vars=list(value_cols),
+                          var_name="column", value_name="value_original")
+        long["label"] = np.tile(frame[type_col].to_numpy(), len(value_cols))  # melt stacks column by column
+        long["value_original"] = long["value_original"].str.strip()
+        long = long[long["value_original"] != ""]
+        missing_country = long["Country"].str.strip() == ""
+        if missing_country.any():
+            r = long[missing_country].iloc[0]
+            raise ExtractError(rel, "value without a country", column="Country", row=int(r["source_row"]))
+        spec = pd.DataFrame([value_cols[c] for c in long["column"]], index=long.index)
+        long = pd.concat([long, spec], axis=1)
+        long["commodity_name"] = name
+        long["commodity_id"] = chapter
+        long["source_file"] = rel
+        long["unit_original"] = long["unit_token"].map(lambda t: COLUMN_UNITS[t][0])
+        long["unit"] = long["unit_token"].map(lambda t: COLUMN_UNITS[t][1])
+        long["factor"] = long["unit_token"].map(lambda t: COLUMN_UNITS[t][2])
+        parts.append(long.rename(columns={"Country": "country_raw"}))
+    return pd.concat(parts, ignore_index=True)
+
+
+# --------------------------------------------------------------------------- 2025
+_COL25 = re.compile(r"^(?P<measure>PROD|CAP|RESERVES)_(?P<est>EST_)?\s*(?P<year>\d{4})$")
+
+
+def _extract_2025(raw: Path) -> pd.DataFrame:
+    rel = "usgs-mcs-2025/world/MCS2025_World_Data.csv"
+    frame = _drop_empty_columns(_read_csv(raw / rel, rel, "utf-8-sig"), rel)
+    _require(frame, rel, ["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", "PROD_NOTES"])
+    value_cols = {c: m for c in frame.columns if (m := _COL25.match(c.strip()))}
+    if not {"PROD", "RESERVES"} <= {m.group("measure") for m in value_cols.values()}:
+        raise ExtractError(rel, "expected PROD_<year> and RESERVES_<year> columns", column="PROD_*")
+    long = frame.melt(id_vars=["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", "PROD_NOTES", "source_row"],
+                      value_vars=list(value_cols), var_name="column", value_name="value_original")
+    long["value_original"] = long["value_original"].str.strip()
+    # This file leaves withheld cells blank. A blank is kept as "withheld" only where the
+    # row's production note says so ("W for 23-24"); other blanks are cells the table does
+    # not fill (no capacity column for a mine, no reserves for a country) and are dropped.
+    withheld = (long["value_original"] == "") & long["column"].str.startswith("PROD") \
+        & long["PROD_NOTES"].str.contains(r"\bW\b", regex=True)
+    long.loc[withheld, "value_original"] = "W"
+    # A production row with no number at all is a producer listed without data: the United
+    # States row is withheld (MCS 2024 and 2026 print "W" there), the others "NA" (germanium:
+    # the 2024 file prints NA for every country). Capacity- and reserves-only rows are skipped.
+    prod_cols = [c for c, m in value_cols.items() if m.group("measure") in ("PROD", "CAP")]
+    row_blank = frame.set_index("source_row")[prod_cols].apply(lambda c: c.str.strip() == "").all(axis=1)
+    label_ok = ~long["TYPE"].str.contains(r"capacity|^\s*reserves", case=False, regex=True)
+    empty_row = long["source_row"].map(row_blank) & long["column"].str.startswith("PROD") & label_ok \
+        & (long["value_original"] == "")
+    is_us = long["COUNTRY"].str.replace("\u00a0", " ").str.strip().str.startswith("United States")
+    long.loc[empty_row & is_us, "value_original"] = "W"
+    long.loc[empty_row & ~is_us, "value_original"] = "NA"
+    long = long[long["value_original"] != ""].copy()
+    m = [value_cols[c] for c in long["column"]]
+    long["measure"] = [{"PROD": "production", "CAP": "capacity", "RESERVES": "reserves"}[x.group("measure")] for x in m]
+    long["year"] = [int(x.group("year")) for x in m]
+    long["is_estimate_col"] = [bool(x.group("est")) for x in m]
+    long["qualifier"] = ""
+    # The potash row "Reserves, recoverable ore" carries reserves only; its label is the product.
+    unit = long["UNIT_MEAS"].str.strip()
+    for commodity, (published, corrected) in UNIT_FIXES_2025.items():
+        fix = (long["COMMODITY"].str.strip() == commodity) & unit.isin(published)
+        unit = unit.mask(fix, corrected)
+    blank_unit = unit == ""
+    if blank_unit.any():
+        # One 2025 row (rutile, United States) has no unit; it holds no value either.
+        r = long[blank_unit].iloc[0]
+        raise ExtractError(rel, "value without a unit", column="UNIT_MEAS", row=int(r["source_row"]))
+    _units(long, unit, rel, "UNIT_MEAS")
+    long["unit_original"] = long["UNIT_MEAS"].str.strip()  # as published, even where corrected
+    long["commodity_name"] = long["COMMODITY"].str.strip()
+    long["commodity_id"] = _map_chapter(long["COMMODITY"], long["source_row"], rel, "COMMODITY")
+    long["source_file"] = rel
+    return long.rename(columns={"COUNTRY": "country_raw", "TYPE": "label"})
+
+
+def _units(long: pd.DataFrame, unit: pd.Series, rel: str, column: str) -> None:
+    unknown = ~unit.isin(list(UNIT_STRINGS))
+    if unknown.any():
+        r = long[unknown].iloc[0]
+        raise ExtractError(rel, f"unknown unit {unit[unknown].iloc[0]!r}", column=column, row=int(r["source_row"]))
+    long["unit_original"] = unit
+    long["unit"] = unit.map(lambda u: UNIT_STRINGS[u][0])
+    long["factor"] = unit.map(lambda u: UNIT_STRINGS[u][1])
+
+
+def _map_chapter(names: pd.Series, rows: pd.Series, rel: str, column: str) -> pd.Series:
+    cache: dict[str, str] = {}
+    out = []
+    for n, r in zip(names, rows):
+        if n not in cache:
+            cache[n] = mcs_chapter_id(n, file=rel, column=column, row=int(r))
+        out.append(cache[n])
+    return pd.Series(out, index=names.index, dtype="string")
+
+
+# --------------------------------------------------------------------------- 2026
+_ROUNDED = re.compile(r"[:,]?\s*rounded\s*$", re.I)
+
+
+def _extract_2026(raw: Path) -> pd.DataFrame:
+    rel = "usgs-mcs-2026/usgs_mcs2026_commodities_data.csv"
+    frame = _read_csv(raw / rel, rel, "cp1252")
+    need = ["MCS chapter", "Section", "Commodity", "Country", "Statistics", "Statistics_detail", "Unit", "Year", "Value"]
+    _require(frame, rel, need)
+    frame = frame[frame["Section"].str.strip().str.startswith("World")].copy()
+    measure = frame["Statistics"].str.strip().str.lower()
+    bad = ~measure.isin(["production", "reserves", "capacity"])
+    if bad.any():
+        r = frame[bad].iloc[0]
+        raise ExtractError(rel, f"unexpected statistic {r['Statistics']!r} in a world section", column="Statistics",
+                           row=int(r["source_row"]))
+    frame["measure"] = measure
+    year = pd.to_numeric(frame["Year"].str.strip(), errors="coerce")
+    if year.isna().any():
+        r = frame[year.isna()].iloc[0]
+        raise ExtractError(rel, f"year {r['Year']!r} is not a year", column="Year", row=int(r["source_row"]))
+    frame["year"] = year.astype(int)
+    frame["value_original"] = frame["Value"].str.strip()
+    empty = frame["value_original"] == ""
+    if empty.any():
+        r = frame[empty].iloc[0]
+        raise ExtractError(rel, "empty value cell in a world section", column="Value", row=int(r["source_row"]))
+    # The 2026 file states the estimate status in the note ("Estimated. -- ...").
+    notes = frame["Notes"] if "Notes" in frame.columns else pd.Series("", index=frame.index)
+    frame["is_estimate_col"] = notes.str.match(r"\s*Estimated\b")
+    frame["qualifier"] = ""
+    _units(frame, frame["Unit"].str.strip(), rel, "Unit")
+    # The world table is identified by chapter; a chapter that splits into commodities
+    # (platinum-group metals, bauxite and alumina, rare gases) keeps the commodity in the product.
+    frame["commodity_name"] = frame["MCS chapter"].str.strip()
+    frame["commodity_id"] = _map_chapter(frame["Commodity"], frame["source_row"], rel, "Commodity")
+    detail = frame["Statistics_detail"].str.replace(_ROUNDED, "", regex=True)
+    sub = frame["Commodity"].str.strip().str.lower()
+    chapter = frame["MCS chapter"].str.strip().str.lower()
+    needs_prefix = (sub != chapter) & ~pd.Series([s in d.lower() for s, d in zip(sub, detail)], index=frame.index)
+    frame["label"] = detail.where(~needs_prefix, sub + ", " + detail)
+    frame["source_file"] = rel
+    return frame.rename(columns={"Country": "country_raw"})
+
+
+# --------------------------------------------------------------------------- assemble
+def _finish(long: pd.DataFrame, edition: int) -> pd.DataFrame:
+    """Common tail: parse values, normalise units, countries, stage and product."""
+    long = long.reset_index(drop=True)
+    if "column" not in long:
+        long["column"] = "Value"
+    country_column = {2025: "COUNTRY"}.get(edition, "Country")
+    long = pd.concat([long, _parse_cells(long), _countries(long, country_column)], axis=1)
+    for col in ("value", "value_low", "value_high"):
+        long[col] = long[col] * long["factor"]
+    label = long["label"].fillna("").astype(str)
+    staged = [split_label(lab, capacity=(m == "capacity")) for lab, m in zip(label, long["measure"])]
+    long["stage"] = [s for s, _ in staged]
+    product = pd.Series([p for _, p in staged], index=long.index)
+    # A unit-bearing column qualifier (Cap_Sponge_t, Reserves_ore_K2O_equiv_kt) names the product
+    # better than the row label, which in those files is a table title.
+    qual = long["qualifier"].fillna("")
+    product = product.where(qual == "", qual)
+    # A qualifier in the country cell ("United States (from Cliffside Field)", "World total
+    # (rutile, rounded)") is part of the product, not of the country.
+    cq = long["country_raw"].map(_country_qualifier)
+    agg = long["is_aggregate"]
+    contained = pd.Series([q in p for q, p in zip(cq, product)], index=long.index)
+    product = product.mask(agg & (cq != "") & ~contained, cq)
+    product = product.mask(~agg & (cq != "") & ~contained, (product + " " + cq).str.strip())
+    long["product"] = product
+    long.loc[long["measure"] == "reserves", "stage"] = "reserves"
+    long["is_estimate"] = long["is_estimate_cell"] | long["is_estimate_col"] | label.str.contains(r"\bestimated\b", case=False)
+    # Aggregates get one canonical name each so that the key does not depend on how a
+    # total was captioned ("World total (rounded)", "World total (rounded)10").
+    kind = long["aggregate_kind"].fillna("")
+    long["country_name"] = long["country_name"].mask(kind == "world_total", "World").mask(kind == "other_countries", "Other countries")
+    long["edition"] = edition
+    long["errata_id"] = pd.Series(pd.NA, index=long.index, dtype="string")
+    return long
+
+
+def _split(long: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    reserves = long["measure"] == "reserves"
+    return long.loc[~reserves, COLUMNS], long.loc[reserves, RESERVE_COLUMNS]
+
+
+@functools.lru_cache(maxsize=1)
+def load_errata() -> pd.DataFrame:
+    return pd.read_csv(ERRATA_CSV, dtype=str, keep_default_na=False)
+
+
+def apply_errata(tables: dict[str, pd.DataFrame], errata: pd.DataFrame) -> None:
+    """Replace published values by the official corrections, keeping `value_original`."""
+    for _, e in errata.iterrows():
+        table = {"world_reserves": RESERVES, "world_production": PRODUCTION}.get(e["table"])
+        if table is None:
+            continue
+        frame = tables[table]
+        match = (frame["edition"] == int(e["edition"])) & (frame["commodity_id"] == e["commodity_id"]) \
+            & (frame["country_name"] == e["country_name"]) & (frame["year"] == int(e["year"])) \
+            & (frame["value_original"] == e["value_published"])
+        if not match.any():
+            raise ExtractError(str(ERRATA_CSV), f"erratum {e['errata_id']} matches no row", column="errata_id")
+        parsed = quirks.parse_value(e["value_corrected"])
+        factor = frame.loc[match, "unit_original"].map(_unit_factor)
+        frame.loc[match, "value"] = parsed.value * factor if parsed.value is not None else np.nan
+        frame.loc[match, "value_low"] = parsed.low * factor if parsed.low is not None else np.nan
+        frame.loc[match, "value_high"] = parsed.high * factor if parsed.high is not None else np.nan
+        frame.loc[match, "value_flag"] = parsed.flag
+        frame.loc[match, "errata_id"] = e["errata_id"]
+
+
+def _unit_factor(unit_original: str) -> float:
+    if unit_original in UNIT_STRINGS:
+        return UNIT_STRINGS[unit_original][1]
+    for _, (name, _, factor) in COLUMN_UNITS.items():
+        if name == unit_original:
+            return factor
+    raise KeyError(unit_original)
+
+
+def _typed(frame: pd.DataFrame, resource: str) -> pd.DataFrame:
+    fields = RESOURCES[resource]["fields"]
+    out = frame[list(fields)].copy()
+    for col, spec in fields.items():
+        t = spec["type"]
+        if t == "string":
+            out[col] = out[col].astype("string")
+        elif t == "int64":
+            out[col] = out[col].astype("int64")
+        elif t == "float64":
+            out[col] = out[col].astype("float64")
+        elif t == "bool":
+            out[col] = out[col].astype(bool)
+    return out.reset_index(drop=True)
+
+
+def revisions(production: pd.DataFrame, reserves: pd.DataFrame) -> pd.DataFrame:
+    """Values that changed between consecutive editions.
+
+    Matching: commodity_id, stage, country (ISO3, or aggregate kind for aggregates), year
+    (production only: reserves are compared edition to edition, `year` is then the later
+    edition's reserves year) and a product key (see `_product_key`). Where a (commodity, stage, country, year) has one
+    product in each edition the products are matched whatever their labels; otherwise the
+    key must agree. Rows that appear in both editions with the same value are not listed.
+    """
+    out = []
+    for table, frame in (("world_production", production), ("world_reserves", reserves)):
+        f = frame.copy()
+        f["product_key"] = _product_key(f["product"], f["commodity_id"])
+        f["who"] = f["country_iso3"].fillna("agg:" + f["aggregate_kind"].fillna("") + ":" + f["country_name"])
+        # Reserves are a stock stated once per edition (as of the end of the year before it),
+        # so editions are compared with each other whatever the stated reserves year.
+        group = ["commodity_id", "stage", "who"] + (["year"] if table == "world_production" else [])
+        n = f.groupby(["edition"] + group)["product_key"].transform("size")
+        f["match_key"] = f["product_key"].where(n > 1, "*")
+        for a, b in zip(EDITIONS, EDITIONS[1:]):
+            left = f[f["edition"] == a]
+            right = f[f["edition"] == b]
+            key = group + ["match_key"]
+            merged = left.merge(right, on=key, suffixes=("_from", "_to"))
+            merged = merged[merged["unit_from"] == merged["unit_to"]]
+            vf, vt = merged["value_from"], merged["value_to"]
+            changed = ~((vf == vt) | (vf.isna() & vt.isna())) | (merged["value_flag_from"].fillna("") != merged["value_flag_to"].fillna(""))
+            m = merged[changed]
+            out.append(pd.DataFrame({
+                "commodity_id": m["commodity_id"], "table": table, "stage": m["stage"],
+                "product_key": m["product_key_to"], "product_from": m["product_from"], "product_to": m["product_to"],
+                "country_name": m["country_name_to"], "country_iso3": m["country_iso3_to"],
+                "aggregate_kind": m["aggregate_kind_to"], "year": m["year"] if "year" in m else m["year_to"],
+                "edition_from": a, "edition_to": b,
+                "value_from": m["value_from"], "value_to": m["value_to"], "unit": m["unit_to"],
+                "flag_from": m["value_flag_from"], "flag_to": m["value_flag_to"],
+                "change_pct": np.where((m["value_from"] > 0) & m["value_to"].notna(),
+                                       100 * (m["value_to"] - m["value_from"]) / m["value_from"], np.nan),
+            }))
+    return _typed(pd.concat(out, ignore_index=True), REVISIONS)
+
+
+def extract(raw: Path) -> dict[str, pd.DataFrame]:
+    """World production, reserves and edition-to-edition revisions from a mirror-shaped folder."""
+    raw = Path(raw)
+    prod, res = [], []
+    for edition in EDITIONS:
+        if edition in (2023, 2024):
+            long = _extract_percommodity(raw, edition)
+        elif edition == 2025:
+            long = _extract_2025(raw)
+        else:
+            long = _extract_2026(raw)
+        p, r = _split(_finish(long, edition))
+        prod.append(p)
+        res.append(r)
+    tables = {
+        PRODUCTION: _typed(pd.concat(prod, ignore_index=True), PRODUCTION),
+        RESERVES: _typed(pd.concat(res, ignore_index=True), RESERVES),
+    }
+    apply_errata(tables, load_errata())
+    tables[REVISIONS] = revisions(tables[PRODUCTION], tables[RESERVES])
+    return tables
