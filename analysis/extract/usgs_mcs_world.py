@@ -122,6 +122,7 @@ RESOURCES: dict[str, dict] = {
         "description": "World production and reserves values that changed between two consecutive MCS editions "
                        "for the same commodity, stage, product key, country and year.",
         "primary_key": ["commodity_id", "table", "stage", "product_key", "country_name", "year", "edition_from", "edition_to"],
+        "edition_column": "edition_to",
         "fields": {
             "commodity_id": {"type": "string", "description": "MCS chapter id"},
             "table": {"type": "string", "description": "world_production or world_reserves"},

@@ -1,0 +1,381 @@
+"""Build all parquet extracts, validate them, and swap them into place only if all is well.
+
+Why this shape (PUDL's and OWID's habits, made stricter): a half-written or half-valid
+extracts directory is worse than an old one, because the report would render from it
+without complaint. So every build goes to a staging directory beside the target; the
+tables are checked against their `RESOURCES` metadata, the SQL validations in
+`analysis/sql/validate/` and the reviewed row counts in `data/reference/row_counts.csv`;
+a `_manifest.json` records what went in; and only then is the old directory renamed aside,
+the staging directory renamed into place, and the old one removed. On any failure the
+staging directory is deleted and the previous extracts are left byte-for-byte as they were.
+
+Validation exceptions (`data/reference/validation_exceptions.csv`, columns
+`check,key,reason`): `check` is the validation file's stem; `key` is a JSON object of
+column values, and it suppresses every failing row of that check whose columns equal all
+the given values (compared as text, so `{"year": 2019}` matches 2019 and "2019"). Every
+suppressed row is reported and recorded in the manifest; an exception that no longer
+matches any failing row is reported as stale.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import importlib
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Iterable
+
+import pandas as pd
+
+from analysis.errors import PipelineError, ValidationError
+from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR
+
+# Every source family, in build order. Each is a module in analysis/extract/ exposing
+# RESOURCES and extract(raw) -> {table: DataFrame}.
+REGISTRY: tuple[str, ...] = ("usgs_mcs_world", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree")
+MANIFEST = "_manifest.json"
+MAX_ROWS_SHOWN = 5
+_TABLE_NAME = re.compile(r"\b((?:raw|core|out)_[a-z0-9_]+__[a-z0-9_]+)\b")
+
+
+@dataclass
+class Check:
+    name: str
+    failing: pd.DataFrame
+    suppressed: list[dict] = field(default_factory=list)
+
+
+def load_registry(names: Iterable[str] = REGISTRY) -> dict[str, ModuleType]:
+    """Import the extract modules by name; a missing module is an error, never a skip."""
+    modules = {}
+    for name in names:
+        try:
+            module = importlib.import_module(f"analysis.extract.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"analysis.extract.{name}":
+                raise PipelineError(f"extract module analysis/extract/{name}.py is missing") from exc
+            raise
+        for attr in ("RESOURCES", "extract"):
+            if not hasattr(module, attr):
+                raise PipelineError(f"extract module analysis/extract/{name}.py lacks {attr}")
+        modules[name] = module
+    return modules
+
+
+# ---------------------------------------------------------------------------- schema
+
+# Field types are PUDL's (`string`, `integer`, `number`, `boolean`, `date`, `datetime`);
+# pandas dtype names are accepted as aliases.
+TYPE_ALIASES = {"int64": "integer", "Int64": "integer", "int": "integer", "float64": "number", "float": "number",
+                "bool": "boolean", "str": "string", "datetime64[ns]": "datetime"}
+
+
+def _type_ok(series: pd.Series, kind: str) -> bool:
+    from pandas.api import types as t
+
+    kind = TYPE_ALIASES.get(kind, kind)
+    if kind == "string":
+        if t.is_string_dtype(series.dtype) and not t.is_object_dtype(series.dtype):
+            return True
+        return t.is_object_dtype(series.dtype) and series.dropna().map(lambda v: isinstance(v, str)).all()
+    if kind == "integer":
+        return t.is_integer_dtype(series.dtype)
+    if kind == "number":
+        return t.is_numeric_dtype(series.dtype) and not t.is_bool_dtype(series.dtype)
+    if kind == "boolean":
+        return t.is_bool_dtype(series.dtype)
+    if kind in ("date", "datetime"):
+        return t.is_datetime64_any_dtype(series.dtype) or (
+            t.is_object_dtype(series.dtype) and series.dropna().map(lambda v: isinstance(v, (_dt.date, _dt.datetime))).all())
+    raise PipelineError(f"unknown field type {kind!r} in RESOURCES")
+
+
+def check_table(table: str, df: pd.DataFrame, resource: dict) -> None:
+    """Columns and types as RESOURCES says, no undocumented columns, a unique primary key."""
+    fields = resource["fields"]
+    missing = [c for c in fields if c not in df.columns]
+    if missing:
+        raise ValidationError(f"table {table}: column {missing[0]!r} is in RESOURCES but not in the table (missing: {missing})")
+    extra = [c for c in df.columns if c not in fields]
+    if extra:
+        raise ValidationError(f"table {table}: column {extra[0]!r} is not documented in RESOURCES (undocumented: {extra})")
+    for col, spec in fields.items():
+        if not _type_ok(df[col], spec["type"]):
+            raise ValidationError(f"table {table}: column {col!r} has dtype {df[col].dtype}, RESOURCES says {spec['type']}")
+    key = resource["primary_key"]
+    bad = [c for c in key if c not in fields]
+    if bad:
+        raise ValidationError(f"table {table}: primary key column {bad[0]!r} is not a field")
+    dup = df.duplicated(key, keep=False)
+    if dup.any():
+        rows = df.loc[dup, key].head(MAX_ROWS_SHOWN).to_dict("records")
+        raise ValidationError(f"table {table}: primary key ({', '.join(key)}) is not unique; "
+                              f"{int(dup.sum())} rows share a key, e.g. {rows}")
+
+
+# ---------------------------------------------------------------------------- validations
+
+def read_exceptions(path: Path) -> pd.DataFrame:
+    """The reviewed exceptions file; lines starting with '#' are comments."""
+    if not path.is_file():
+        return pd.DataFrame(columns=["check", "key", "reason"])
+    lines = [ln for ln in path.read_text(encoding="utf-8").splitlines(keepends=True) if not ln.lstrip().startswith("#")]
+    table = pd.read_csv(io.StringIO("".join(lines)), dtype=str, keep_default_na=False)
+    for i, k in enumerate(table.get("key", []), start=1):
+        try:
+            obj = json.loads(k)
+        except ValueError as exc:
+            raise PipelineError(f"{path}: data row {i}: key is not JSON: {k!r}") from exc
+        if not isinstance(obj, dict) or not obj:
+            raise PipelineError(f"{path}: data row {i}: key must be a non-empty JSON object of column values")
+    return table
+
+
+def _as_text(v: object) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    if v is None or (isinstance(v, float) and v != v):
+        return ""
+    return str(v)
+
+
+def _matches(failing: pd.DataFrame, key: dict) -> pd.Series:
+    mask = pd.Series(True, index=failing.index)
+    for col, val in key.items():
+        if col not in failing.columns:
+            return pd.Series(False, index=failing.index)
+        mask &= failing[col].map(_as_text) == _as_text(val)
+    return mask
+
+
+def run_validations(con, sql_dir: Path, exceptions: pd.DataFrame, built: set[str], *, full: bool) -> tuple[list[Check], list[str], list[dict]]:
+    """Run every validate/*.sql; return (checks, skipped, stale exceptions)."""
+    checks, skipped, stale = [], [], []
+    for path in sorted((sql_dir / "validate").glob("*.sql")):
+        sql = path.read_text(encoding="utf-8")
+        refs = set(_TABLE_NAME.findall(re.sub(r"--[^\n]*", "", sql)))
+        if not full and not refs <= built:
+            skipped.append(path.stem)  # a partial build (tests): checks on tables not built
+            continue
+        try:
+            failing = con.execute(sql).df()
+        except Exception as exc:  # noqa: BLE001 - a broken check is a failed build
+            raise ValidationError(f"validation {path.name} could not run: {exc}") from exc
+        check = Check(path.stem, failing)
+        for _, exc_row in exceptions[exceptions["check"] == path.stem].iterrows():
+            key = json.loads(exc_row["key"])
+            hit = _matches(check.failing, key)
+            if hit.any():
+                for rec in check.failing[hit].to_dict("records"):
+                    check.suppressed.append({"row": {k: _as_text(v) for k, v in rec.items()}, "key": key, "reason": exc_row["reason"]})
+                check.failing = check.failing[~hit]
+            else:
+                stale.append({"check": path.stem, "key": key, "reason": exc_row["reason"]})
+        checks.append(check)
+    return checks, skipped, stale
+
+
+# ---------------------------------------------------------------------------- row counts
+
+def check_row_counts(path: Path, counts: dict[str, dict[str, int]]) -> list[str]:
+    """Compare built row counts (table -> edition -> rows; edition '' if none) with the file."""
+    if not path.is_file():
+        return [f"{path} is missing"]
+    expected = pd.read_csv(path, dtype=str, keep_default_na=False)
+    problems = []
+    want: dict[tuple[str, str], int] = {}
+    for i, r in expected.iterrows():
+        k = (r["table"], r["edition"])
+        if k in want:
+            problems.append(f"{path.name} line {i + 2}: table {k[0]} edition {k[1] or '(none)'} listed twice")
+        want[k] = int(r["rows"])
+    for table, by_edition in counts.items():
+        listed = {e for (t, e) in want if t == table}
+        for edition, rows in by_edition.items():
+            if (table, edition) not in want:
+                problems.append(f"table {table} edition {edition or '(none)'}: no expected row count in {path.name} (built {rows})")
+            elif want[(table, edition)] != rows:
+                problems.append(f"table {table} edition {edition or '(none)'}: expected {want[(table, edition)]} rows, built {rows}")
+        for edition in sorted(listed - set(by_edition)):
+            problems.append(f"table {table} edition {edition or '(none)'}: expected {want[(table, edition)]} rows, built 0")
+    return problems
+
+
+def _row_counts(table: pd.DataFrame, resource: dict) -> dict[str, int]:
+    """Rows per edition. The edition column is RESOURCES' optional `edition_column`
+    (e.g. `edition_to` for a table of revisions), else `edition` if the table has one."""
+    column = resource.get("edition_column", "edition" if "edition" in table.columns else None)
+    if column is None:
+        return {"": len(table)}
+    if column not in table.columns:
+        raise ValidationError(f"edition_column {column!r} is not a column of the table")
+    return {str(int(e)): int(n) for e, n in table.groupby(column).size().items()}
+
+
+# ---------------------------------------------------------------------------- provenance
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _inputs(raw: Path) -> dict[str, str]:
+    return {p.relative_to(raw).as_posix(): _sha256(p) for p in sorted(raw.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw).parts)}
+
+
+def _code_version() -> dict[str, object]:
+    """Git commit if available, plus a hash of the code and reference files the build reads."""
+    h = hashlib.sha256()
+    for p in sorted([*(ROOT / "analysis").rglob("*.py"), *(ROOT / "analysis" / "sql").rglob("*.sql"), *REFERENCE_DIR.glob("*.csv")]):
+        h.update(p.relative_to(ROOT).as_posix().encode())
+        h.update(p.read_bytes())
+    commit = None
+    try:
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, timeout=10).stdout.strip() or None
+    except (OSError, subprocess.SubprocessError):
+        pass
+    return {"git_commit": commit, "code_sha256": h.hexdigest()}
+
+
+# ---------------------------------------------------------------------------- build
+
+def _format_failures(checks: list[Check], counts: list[str]) -> str:
+    lines = []
+    for c in checks:
+        if len(c.failing):
+            lines.append(f"check {c.name}: {len(c.failing)} failing row(s)")
+            for rec in c.failing.head(MAX_ROWS_SHOWN).to_dict("records"):
+                lines.append(f"    {rec}")
+    lines += [f"row count: {p}" for p in counts]
+    return "\n".join(lines)
+
+
+def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Iterable[str] | None = None,
+                   reference_dir: Path | None = None, sql_dir: Path | None = None) -> dict:
+    """Extract every source in `registry` from `raw` into `out`, atomically. Returns the manifest.
+
+    `registry`, `reference_dir` and `sql_dir` exist so that tests can build a subset against
+    their own row counts and checks; the CLI always uses the defaults.
+    """
+    from rich.console import Console
+
+    console = Console(quiet=not progress, stderr=True)
+    raw, out = Path(raw), Path(out)
+    full = registry is None
+    names = tuple(REGISTRY if registry is None else registry)
+    reference_dir = Path(reference_dir or REFERENCE_DIR)
+    sql_dir = Path(sql_dir or SQL_DIR)
+    if not raw.is_dir():
+        raise PipelineError(f"raw directory {raw} does not exist")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = out.parent / f".extracts-staging-{os.getpid()}"
+    if staging.exists():
+        shutil.rmtree(staging)
+    staging.mkdir()
+    started = time.perf_counter()
+    try:
+        modules = load_registry(names)
+        tables: dict[str, dict] = {}
+        sources: dict[str, dict] = {}
+        counts: dict[str, dict[str, int]] = {}
+        for name, module in modules.items():
+            t0 = time.perf_counter()
+            with console.status(f"extracting [bold]{name}[/]"):
+                frames = module.extract(raw)
+                declared = set(module.RESOURCES)
+                if set(frames) != declared:
+                    raise ValidationError(f"source {name}: returned tables {sorted(frames)} but RESOURCES declares {sorted(declared)}")
+                for table, df in frames.items():
+                    if table in tables:
+                        raise ValidationError(f"table {table} is produced by two sources ({tables[table]['source']} and {name})")
+                    check_table(table, df, module.RESOURCES[table])
+                    df.to_parquet(staging / f"{table}.parquet", index=False, compression="zstd")
+                    tables[table] = {"source": name, "rows": len(df), "columns": len(df.columns),
+                                     "primary_key": module.RESOURCES[table]["primary_key"]}
+                    try:
+                        counts[table] = _row_counts(df, module.RESOURCES[table])
+                    except ValidationError as exc:
+                        raise ValidationError(f"table {table}: {exc}") from None
+            seconds = time.perf_counter() - t0
+            sources[name] = {"tables": sorted(frames), "seconds": round(seconds, 3)}
+            rows = sum(len(f) for f in frames.values())
+            console.print(f"[green]✓[/] {name:<16} {len(frames)} table(s) {rows:>9,} rows  {seconds:6.2f} s")
+
+        t0 = time.perf_counter()
+        with console.status("validating"):
+            from analysis.db import connect
+
+            con = connect(staging)
+            try:
+                exceptions = read_exceptions(reference_dir / "validation_exceptions.csv")
+                checks, skipped, stale = run_validations(con, sql_dir, exceptions, set(tables), full=full)
+            finally:
+                con.close()
+            count_problems = check_row_counts(reference_dir / "row_counts.csv", counts)
+        for c in checks:
+            if c.suppressed:
+                keys = {json.dumps(s["key"], sort_keys=True) for s in c.suppressed}
+                console.print(f"[yellow]![/] {c.name}: {len(c.suppressed)} failing row(s) suppressed by "
+                              f"{len(keys)} reviewed exception(s) (rows and reasons in _manifest.json)")
+        for s in stale:
+            console.print(f"[yellow]![/] stale exception for {s['check']}: {json.dumps(s['key'])} matches no failing row")
+        if any(len(c.failing) for c in checks) or count_problems:
+            raise ValidationError("extracts failed validation; previous extracts left in place\n" + _format_failures(checks, count_problems))
+        console.print(f"[green]✓[/] {len(checks)} validation check(s), row counts of {len(tables)} table(s)  {time.perf_counter() - t0:6.2f} s")
+
+        manifest = {
+            "built_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+            "code": _code_version(),
+            "registry": list(names),
+            "tables": tables,
+            "sources": sources,
+            "inputs": _inputs(raw),
+            "validation": {
+                "checks": [c.name for c in checks],
+                "skipped": skipped,
+                "suppressed": [{"check": c.name, **s} for c in checks for s in c.suppressed],
+                "stale_exceptions": stale,
+            },
+            "seconds": round(time.perf_counter() - started, 3),
+        }
+        (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    console.print(f"[green]✓[/] extracts written to {out}  ({manifest['seconds']:.2f} s)")
+    return manifest
+
+
+def _swap(staging: Path, out: Path) -> None:
+    """Rename the old directory aside, the new one into place, then remove the old."""
+    old = out.parent / f".extracts-old-{os.getpid()}"
+    if old.exists():
+        shutil.rmtree(old)
+    had_old = out.exists()
+    if had_old:
+        os.rename(out, old)
+    try:
+        os.rename(staging, out)
+    except BaseException:
+        if had_old:
+            os.rename(old, out)
+        raise
+    if had_old:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["REGISTRY", "build_extracts", "check_table", "check_row_counts", "load_registry", "read_exceptions",
+           "run_validations"]
