@@ -11,7 +11,7 @@ PY := $(VENV)/bin/python
 DATA_MIRROR ?= $(if $(wildcard ../shared/data/MANIFEST.csv),$(abspath ../shared/data),)
 export DATA_MIRROR
 # Debian packages the render and the reader-level tests need.
-DEBIAN_PACKAGES := fonts-noto-cjk poppler-utils chromium
+DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk poppler-utils chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
 .PHONY: report test system-deps venv acquire extract render bench clean

@@ -42,6 +42,19 @@ def cmd_extract(args) -> None:
 
     result = build_extracts(paths.raw_dir(), paths.extracts_dir(), progress=True)
     console.print(f"extract: {len(result.get('tables', {}))} tables -> {paths.extracts_dir()}")
+    cmd_check(args)
+
+
+def cmd_check(args) -> None:
+    """The curated tables are inputs too: check them on every build, as the extracts are."""
+    from analysis import curated
+    from analysis.errors import ValidationError
+
+    results = curated.run_checks()
+    failures = curated.report(results)
+    if failures:
+        raise ValidationError(f"curated tables failed their checks:\n{failures}")
+    console.print(f"check: {len(results)} curated-table checks passed")
 
 
 def cmd_render(args) -> None:
@@ -66,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_acquire)
     p = sub.add_parser("extract", help="build the validated parquet extracts from the acquired files")
     p.set_defaults(func=cmd_extract)
+    p = sub.add_parser("check", help="check the curated tables (claims, events, memberships, funding, responses)")
+    p.set_defaults(func=cmd_check)
     for name, func, helptext in (("render", cmd_render, "render the book from the extracts"),
                                  ("build", cmd_build, "acquire, extract and render")):
         p = sub.add_parser(name, help=helptext)

@@ -14,7 +14,8 @@ def sources_table() -> pd.DataFrame:
         .agg(files=("path", "size"), size_mb=("bytes", lambda b: round(b.sum() / 1e6, 1)))
         .reset_index()
     )
+    table = table.drop(columns="source_id")
     return table.rename(columns={
-        "source_id": "Source", "publisher": "Publisher", "title": "Title",
+        "publisher": "Publisher", "title": "Release",
         "doi_or_url": "DOI or address", "licence": "Licence", "files": "Files", "size_mb": "MB",
-    })
+    })[["Release", "Publisher", "DOI or address", "Licence", "Files", "MB"]]

@@ -31,11 +31,11 @@ def default_cache_dir(project_dir: Path) -> Path:
     return Path(project_dir) / ".cache" / "render"
 
 
-def execute_book(config: BookConfig, cache_dir: Path, force: bool = False):
+def execute_book(config: BookConfig, cache_dir: Path, force: bool = False, extra: dict | None = None):
     """Stage 1 for every chapter (one kernel per chapter that has code)."""
     from .execute import execute_chapter
 
-    return [execute_chapter(config, ch, cache_dir, force=force) for ch in config.chapters]
+    return [execute_chapter(config, ch, cache_dir, force=force, extra=extra) for ch in config.chapters]
 
 
 def _svg_cache(cache_dir: Path):
@@ -81,7 +81,9 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
     report = RenderReport(out_dir)
 
     t = time.perf_counter()
-    results = execute_book(config, cache_dir, force=force_execute)
+    from .inputs import inputs_digest
+
+    results = execute_book(config, cache_dir, force=force_execute, extra={"inputs": inputs_digest(project_dir)})
     for res in results:
         (report.executed if res.fresh else report.cached).append(res.chapter)
     report.timings["execute_s"] = time.perf_counter() - t

@@ -22,6 +22,9 @@ from .qmd import INLINE, Cell, Markdown, needs_kernel, parse_qmd
 
 # Bump when the cached format or the way outputs become markdown changes.
 CACHE_FORMAT = "render-exec-1"
+_RENDERER_DIGEST = hashlib.sha256(
+    b"".join((Path(__file__).parent / name).read_bytes() for name in ("execute.py", "qmd.py"))
+).hexdigest()
 TABLE_MIME = "application/vnd.minerals-report.table+json"
 VEGALITE_RE = re.compile(r"^application/vnd\.vegalite\.v\d+(\.\d+)*\+json$")
 
@@ -93,6 +96,9 @@ def cache_key(config: BookConfig, chapter: Chapter, text: str, extra: dict | Non
     """
     parts: dict[str, str | bytes] = {
         "format": CACHE_FORMAT,
+        # The executed markdown is shaped by this module and the qmd parser: a change to
+        # either must not be hidden by the cache.
+        "renderer": _RENDERER_DIGEST,
         "chapter": chapter.path,
         "text": text,
         "execute": json.dumps({"echo": config.echo, "warning": config.warning}, sort_keys=True),
@@ -134,7 +140,11 @@ def _pipe_table(t: dict) -> str:
 
     cols = t["columns"]
     head = "| " + " | ".join(esc(c) for c in cols) + " |"
-    rule = "|" + "|".join("--:" if n else ":--" for n in t["numeric"]) + "|"
+    # Pandoc sizes wrapped pipe-table columns by the dashes in the rule line: give each
+    # column dashes in proportion to its longest cell (bounded), not an equal share.
+    widths = [max([len(str(c))] + [len(str(r[i])) for r in t["rows"]]) for i, c in enumerate(cols)]
+    dashes = ["-" * min(max(w, len(str(c)) + 3, 8), 40) for w, c in zip(widths, cols)]
+    rule = "|" + "|".join(d + ":" if n else ":" + d for d, n in zip(dashes, t["numeric"])) + "|"
     rows = ["| " + " | ".join(esc(v) for v in r) + " |" for r in t["rows"]]
     return "\n".join([head, rule, *rows]) + "\n"
 
@@ -151,6 +161,9 @@ class _Kernel:
         self.client = NotebookClient(
             self.nb, timeout=900, kernel_name="python3", allow_errors=True,
             resources={"metadata": {"path": str(cwd)}},
+            # The kernel talks to us over loopback only; its warning about unencrypted TCP
+            # would be printed once per chapter and hide real messages.
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
         )
         self._ctx = self.client.setup_kernel()
         self._ctx.__enter__()
@@ -247,10 +260,11 @@ def _cell_markdown(cell: Cell, outputs, chapter: str, config: BookConfig, figure
     return "\n\n".join(p.rstrip("\n") + "\n" for p in parts if p)
 
 
-def execute_chapter(config: BookConfig, chapter: Chapter, cache_dir: Path, *, force: bool = False) -> ExecResult:
+def execute_chapter(config: BookConfig, chapter: Chapter, cache_dir: Path, *, force: bool = False,
+                    extra: dict | None = None) -> ExecResult:
     src = config.project_dir / chapter.path
     text = src.read_text(encoding="utf-8")
-    key = cache_key(config, chapter, text)
+    key = cache_key(config, chapter, text, extra)
     cfile = _cache_file(cache_dir, chapter, key)
     if cfile.exists() and not force:
         data = json.loads(cfile.read_text(encoding="utf-8"))

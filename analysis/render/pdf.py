@@ -11,7 +11,7 @@ from .errors import RenderError
 from .pandoc import Plain, attr, run_pandoc, text_inlines
 
 HERE = Path(__file__).parent
-CJK_FONT_DIRS = ["/usr/share/fonts/opentype/noto"]
+CJK_FONT_DIRS = ["/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto"]
 TEXT_WIDTH_PT = 415  # A4 minus pandoc's 1.25in margins
 
 

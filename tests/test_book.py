@@ -1,0 +1,130 @@
+"""End to end: the real book, rendered from the real extracts into a temporary folder,
+checked as a reader meets it (pages, chart, offline, PDF text and fonts, page images)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from analysis import paths
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EXTERNAL = re.compile(r"""<(script|link|img|source|iframe)\b[^>]*\b(src|href)\s*=\s*["']?(https?:)?//""", re.I)
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory, extracts) -> Path:
+    from analysis.render import render_book
+
+    out = tmp_path_factory.mktemp("book")
+    render_book(paths.ROOT, out, formats=("html", "pdf"))
+    return out
+
+
+@pytest.fixture(scope="module")
+def pdf(book) -> Path:
+    pdfs = list(book.glob("*.pdf"))
+    assert len(pdfs) == 1, f"expected exactly one PDF, found {pdfs}"
+    return pdfs[0]
+
+
+def _html_pages(book: Path) -> list[Path]:
+    return sorted(p for p in book.rglob("*.html"))
+
+
+def test_one_html_page_per_chapter(book):
+    import yaml
+
+    config = yaml.safe_load((paths.ROOT / "_quarto.yml").read_text())
+    sources = config["book"]["chapters"] + config["book"]["appendices"]
+    for qmd in sources:
+        page = book / Path(qmd).with_suffix(".html")
+        assert page.is_file(), f"no page for {qmd}"
+    assert (book / "index.html").is_file()
+
+
+def test_no_external_urls_in_scripts_styles_or_fonts(book):
+    for page in _html_pages(book):
+        html = page.read_text(encoding="utf-8")
+        assert not EXTERNAL.search(html), f"{page.name} loads something from the network"
+    for css in book.rglob("*.css"):
+        assert not re.search(r"url\(\s*['\"]?https?:", css.read_text(encoding="utf-8")), css
+
+
+def test_drivers_page_has_interactive_chart_with_local_bundle_and_svg_fallback(book):
+    page = (book / "chapters" / "01-drivers.html").read_text(encoding="utf-8")
+    assert "vegaEmbed" in page or "vega-embed" in page
+    fallbacks = re.findall(r'<img class="vega-fallback" src="([^"]+\.svg)"', page)
+    assert fallbacks, "static SVG fallback missing"
+    for src in fallbacks:
+        assert (book / "chapters" / src).resolve().read_text(encoding="utf-8").lstrip().startswith("<svg")
+    scripts = re.findall(r"<script[^>]+src=\"([^\"]+)\"", page)
+    assert scripts and all((book / "chapters" / s).resolve().is_file() for s in scripts), scripts
+    assert re.search(r"Figure\s*1\.1", page), "the figure reference is not numbered 1.1"
+
+
+def test_prose_numbers_are_computed(book):
+    """The inline count of 100% reliant minerals appears as a number, not as code."""
+    text = (book / "chapters" / "01-drivers.html").read_text(encoding="utf-8")
+    assert "{python}" not in text and "drivers.count_fully_reliant" not in text
+    assert re.search(r"all of its supply of\s+\d+\s+nonfuel", re.sub(r"<[^>]+>", "", text))
+
+
+def test_pdf_has_pages_figure_reference_and_embedded_cjk_font(pdf):
+    reader = PdfReader(pdf)
+    assert len(reader.pages) >= 8
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    assert re.search(r"Figure\s*1\.1", text)
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    cjk = [line for line in fonts.splitlines() if "CJK" in line]
+    assert cjk and all(" yes " in line for line in cjk), fonts
+
+
+def test_pdf_figure_is_vector(pdf):
+    """Figures are drawn as paths, not pasted as bitmaps: no image XObject on the figure page."""
+    reader = PdfReader(pdf)
+    for page in reader.pages:
+        text = page.extract_text() or ""
+        if re.search(r"Figure\s1\.1:\s*US net import reliance", text):
+            resources = page.get("/Resources") or {}
+            xobjects = resources.get("/XObject") or {}
+            images = [k for k, v in xobjects.items() if v.get_object().get("/Subtype") == "/Image"]
+            assert not images
+            return
+    pytest.fail("no page carries the caption of Figure 1.1")
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_pdf_pages_render_as_a_reader_sees_them(pdf, tmp_path):
+    subprocess.run(["pdftoppm", "-png", "-r", "40", "-f", "1", "-l", "3", str(pdf), str(tmp_path / "p")], check=True)
+    pngs = sorted(tmp_path.glob("p-*.png"))
+    assert len(pngs) == 3
+    for png in pngs:
+        assert png.stat().st_size > 2_000, f"{png.name} looks blank"
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+def test_chart_draws_in_headless_chromium(book, tmp_path):
+    """Run the page's JavaScript offline and check that vega-embed drew the chart."""
+    page = book / "chapters" / "01-drivers.html"
+    dom = subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=10000",
+         "--dump-dom", page.as_uri()],
+        capture_output=True, text=True, timeout=120,
+    ).stdout
+    assert 'class="marks"' in dom or "<canvas" in dom, "vega-embed did not draw the chart"
+    shot = tmp_path / "drivers.png"
+    subprocess.run(
+        [CHROMIUM, *CHROMIUM_FLAGS, f"--user-data-dir={tmp_path / 'profile2'}", "--window-size=1200,1600",
+         f"--screenshot={shot}", page.as_uri()],
+        capture_output=True, timeout=120, check=True,
+    )
+    assert shot.stat().st_size > 20_000
