@@ -19,3 +19,29 @@ def sources_table() -> pd.DataFrame:
         "publisher": "Publisher", "title": "Release",
         "doi_or_url": "DOI or address", "licence": "Licence", "files": "Files", "size_mb": "MB",
     })[["Release", "Publisher", "DOI or address", "Licence", "Files", "MB"]]
+
+
+def errata_table() -> pd.DataFrame:
+    """Official corrections, as applied: a reader citing a figure can see what changed."""
+    from analysis import db
+    from analysis.paths import REFERENCE_DIR
+
+    errata = db.query("errata_applied", errata_csv=str(REFERENCE_DIR / "errata.csv"))
+    return errata.rename(columns={
+        "edition": "Edition", "commodity_id": "Commodity", "country_name": "Country", "year": "Year",
+        "value_published": "As published", "value_corrected": "Corrected", "source": "Source",
+        "rows_corrected": "Rows corrected",
+    })
+
+
+def revisions_summary() -> pd.DataFrame:
+    """How much each new edition of the MCS revised the previous one's figures."""
+    from analysis import db
+
+    table = db.query("revisions_by_edition")
+    table["table"] = table["table"].str.replace("world_", "", regex=False).str.capitalize()
+    table.insert(0, "Editions", table.pop("edition_from").astype(str) + " → " + table.pop("edition_to").astype(str))
+    return table.rename(columns={
+        "table": "Table", "revised_rows": "Values revised", "commodities": "Commodities",
+        "revised_over_10_pct": "Revised by more than 10%",
+    })

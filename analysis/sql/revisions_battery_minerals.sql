@@ -1,0 +1,21 @@
+-- Revisions of country-level mine production and reserves of the battery minerals the
+-- sources single out, largest relative change first. $limit rows.
+SELECT
+    commodity_id,
+    "table",
+    country_name,
+    year,
+    edition_from,
+    edition_to,
+    value_from,
+    value_to,
+    unit,
+    round(change_pct, 1) AS change_pct
+FROM core_usgs_mcs__revisions
+WHERE commodity_id IN ('lithium', 'cobalt', 'nickel', 'graphite_natural', 'manganese', 'rare_earths')
+  AND stage IN ('mine', 'reserves')
+  AND unit = 't'
+  AND country_iso3 IS NOT NULL
+  AND change_pct IS NOT NULL
+ORDER BY abs(change_pct) DESC, commodity_id, country_name, year
+LIMIT $limit
