@@ -2,6 +2,7 @@
 #   make report   -> _book/index.html, one page per chapter, and one PDF of the whole book
 #   make test     -> the test suite (what CI runs through .ci/run)
 SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
 .DEFAULT_GOAL := report
 
 PYTHON ?= python3.11
@@ -27,7 +28,8 @@ system-deps:
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@command -v $(PYTHON) >/dev/null || { echo "need $(PYTHON) on PATH (or make PYTHON=/path/to/python3.11)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]'
+	$(PY) -m pip install -q --disable-pip-version-check -c constraints.txt -e '.[test]' 2>&1 \
+	  | { grep -v '^WARNING: Location .* is ignored' || true; }
 	touch $@
 
 venv: $(VENV)/.installed

@@ -38,10 +38,13 @@ def cmd_acquire(args) -> None:
 
 
 def cmd_extract(args) -> None:
-    from analysis.extract.pipeline import build_extracts
+    from analysis.extract.pipeline import build_extracts, up_to_date
 
-    result = build_extracts(paths.raw_dir(), paths.extracts_dir(), progress=True)
-    console.print(f"extract: {len(result.get('tables', {}))} tables -> {paths.extracts_dir()}")
+    if not getattr(args, "force", False) and up_to_date(paths.raw_dir(), paths.extracts_dir()):
+        console.print(f"extract: up to date (same release files, extract code and reference files) -> {paths.extracts_dir()}")
+    else:
+        result = build_extracts(paths.raw_dir(), paths.extracts_dir(), progress=True)
+        console.print(f"extract: {len(result.get('tables', {}))} tables -> {paths.extracts_dir()}")
     cmd_check(args)
 
 
@@ -78,6 +81,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--mirror", help="mirror folder (default: $DATA_MIRROR or ../shared/data)")
     p.set_defaults(func=cmd_acquire)
     p = sub.add_parser("extract", help="build the validated parquet extracts from the acquired files")
+    p.add_argument("--force", action="store_true", help="rebuild even if the extracts are up to date")
     p.set_defaults(func=cmd_extract)
     p = sub.add_parser("check", help="check the curated tables (claims, events, memberships, funding, responses)")
     p.set_defaults(func=cmd_check)

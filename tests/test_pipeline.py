@@ -156,3 +156,20 @@ def test_registry_requires_every_module():
     with pytest.raises(PipelineError, match="analysis/extract/no_such_source.py is missing"):
         load_registry(["comtrade", "no_such_source"])
     assert set(load_registry()) == {"usgs_mcs_world", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree"}
+
+
+def test_up_to_date_only_while_inputs_are_unchanged(extracts, tmp_path):
+    """An unchanged rebuild may skip the extract; a changed release file may not."""
+    import shutil
+
+    from analysis import paths
+    from analysis.extract.pipeline import up_to_date
+
+    assert up_to_date(paths.raw_dir(), extracts)
+    raw = tmp_path / "raw"
+    shutil.copytree(paths.raw_dir(), raw)
+    assert up_to_date(raw, extracts)
+    changed = raw / "usgs-mcs-2026" / "usgs_mcs2026_version_history.txt"
+    changed.write_bytes(changed.read_bytes() + b"\n")
+    assert not up_to_date(raw, extracts)
+    assert not up_to_date(raw, tmp_path / "no-extracts-here")

@@ -235,10 +235,40 @@ def _inputs(raw: Path) -> dict[str, str]:
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw).parts)}
 
 
+def _code_files() -> list[Path]:
+    """What an extract is a function of besides the raw files: the extract code, the
+    shared modules it imports, the validation SQL and the reviewed reference files."""
+    analysis = ROOT / "analysis"
+    return sorted([*(analysis / "extract").glob("*.py"), analysis / "errors.py", analysis / "paths.py",
+                   analysis / "db.py", *(analysis / "sql" / "validate").glob("*.sql"), *REFERENCE_DIR.glob("*.csv")])
+
+
+def up_to_date(raw: Path, out: Path) -> bool:
+    """True when `out` was built, with this code, from exactly the files now in `raw`.
+
+    Lets an unchanged rebuild skip the extract step (OWID's checksum chaining, in small):
+    any change to a raw file, the extract code, a validation or a reference file rebuilds.
+    """
+    manifest = Path(out) / MANIFEST
+    if not manifest.is_file():
+        return False
+    try:
+        built = json.loads(manifest.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if built.get("registry") != list(REGISTRY):
+        return False
+    if built.get("code", {}).get("code_sha256") != _code_version()["code_sha256"]:
+        return False
+    if built.get("inputs") != _inputs(Path(raw)):
+        return False
+    return all((Path(out) / f"{table}.parquet").is_file() for table in built.get("tables", {}))
+
+
 def _code_version() -> dict[str, object]:
     """Git commit if available, plus a hash of the code and reference files the build reads."""
     h = hashlib.sha256()
-    for p in sorted([*(ROOT / "analysis").rglob("*.py"), *(ROOT / "analysis" / "sql").rglob("*.sql"), *REFERENCE_DIR.glob("*.csv")]):
+    for p in _code_files():
         h.update(p.relative_to(ROOT).as_posix().encode())
         h.update(p.read_bytes())
     commit = None
