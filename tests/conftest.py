@@ -8,12 +8,13 @@ from analysis import paths
 
 @pytest.fixture(scope="session")
 def extracts():
-    """The validated extracts the book reads; built here if `make test` did not build them."""
-    out = paths.extracts_dir()
-    if not (out / "_manifest.json").is_file():
-        from analysis.acquire import acquire
-        from analysis.extract.pipeline import build_extracts
+    """The validated extracts the book reads, rebuilt here unless they are up to date with
+    the release files and the extract code (so tests never read stale extracts)."""
+    from analysis.acquire import acquire
+    from analysis.extract.pipeline import build_extracts, up_to_date
 
-        acquire()
+    out = paths.extracts_dir()
+    acquire()
+    if not up_to_date(paths.raw_dir(), out):
         build_extracts(paths.raw_dir(), out, progress=False)
     return out

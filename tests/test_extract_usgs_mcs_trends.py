@@ -6,7 +6,6 @@ the extract that breaks one of them is a change in what the report says.
 from __future__ import annotations
 
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ExtractError
+from helpers import mirror_copy
 from analysis.extract import usgs_mcs_trends as trends
 from analysis.paths import ROOT, SQL_DIR
 
@@ -156,21 +156,7 @@ def test_import_sources_shares(tables):
 # ---------------------------------------------------------------- malformed input
 
 def _mirror_copy(tmp_path: Path, replace: str) -> Path:
-    """A raw directory of symlinks to the mirror, except `replace`, which is a real copy."""
-    raw = tmp_path / "raw"
-    for src in MIRROR.rglob("*"):
-        if not src.is_file():
-            continue
-        rel = src.relative_to(MIRROR)
-        if not rel.parts[0].startswith("usgs-mcs-"):
-            continue
-        dst = raw / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if rel.as_posix() == replace:
-            shutil.copyfile(src, dst)
-        else:
-            dst.symlink_to(src)
-    return raw
+    return mirror_copy(MIRROR, tmp_path, replace, prefix="usgs-mcs-")
 
 
 def test_malformed_fig2_value_names_file_column_row(tmp_path):

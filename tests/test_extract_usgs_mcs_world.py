@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 from pathlib import Path
 
 import duckdb
@@ -14,6 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ExtractError
+from helpers import mirror_copy
 from analysis.extract import usgs_mcs_world as world
 from analysis.extract.commodities import commodity_id, known_names
 from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR
@@ -158,18 +158,7 @@ def test_revisions_rare_earth_reserves(tables):
 # ------------------------------------------------------------------------ malformed inputs
 
 def _mirror_copy(tmp_path: Path, replace: str) -> Path:
-    raw = tmp_path / "raw"
-    for src in MIRROR.rglob("*"):
-        rel = src.relative_to(MIRROR)
-        if not src.is_file() or not rel.parts[0].startswith("usgs-mcs-"):
-            continue
-        dst = raw / rel
-        dst.parent.mkdir(parents=True, exist_ok=True)
-        if rel.as_posix() == replace:
-            shutil.copyfile(src, dst)
-        else:
-            dst.symlink_to(src)
-    return raw
+    return mirror_copy(MIRROR, tmp_path, replace, prefix="usgs-mcs-")
 
 
 def test_malformed_value_names_file_column_row(tmp_path):

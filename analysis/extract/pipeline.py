@@ -35,7 +35,9 @@ from typing import Iterable
 
 import pandas as pd
 
+from analysis.acquire import sha256
 from analysis.errors import PipelineError, ValidationError
+from analysis.extract.schema import kind_of
 from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR
 
 # Every source family, in build order. Each is a module in analysis/extract/ exposing
@@ -72,16 +74,10 @@ def load_registry(names: Iterable[str] = REGISTRY) -> dict[str, ModuleType]:
 
 # ---------------------------------------------------------------------------- schema
 
-# Field types are PUDL's (`string`, `integer`, `number`, `boolean`, `date`, `datetime`);
-# pandas dtype names are accepted as aliases.
-TYPE_ALIASES = {"int64": "integer", "Int64": "integer", "int": "integer", "float64": "number", "float": "number",
-                "bool": "boolean", "str": "string", "datetime64[ns]": "datetime"}
-
-
 def _type_ok(series: pd.Series, kind: str) -> bool:
     from pandas.api import types as t
 
-    kind = TYPE_ALIASES.get(kind, kind)
+    kind = kind_of(kind)
     if kind == "string":
         if t.is_string_dtype(series.dtype) and not t.is_object_dtype(series.dtype):
             return True
@@ -222,16 +218,8 @@ def _row_counts(table: pd.DataFrame, resource: dict) -> dict[str, int]:
 
 # ---------------------------------------------------------------------------- provenance
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
-
-
 def _inputs(raw: Path) -> dict[str, str]:
-    return {p.relative_to(raw).as_posix(): _sha256(p) for p in sorted(raw.rglob("*"))
+    return {p.relative_to(raw).as_posix(): sha256(p) for p in sorted(raw.rglob("*"))
             if p.is_file() and not any(part.startswith(".") for part in p.relative_to(raw).parts)}
 
 

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from analysis.errors import ExtractError
+from analysis.extract.schema import typed
 from analysis.extract import quirks
 from analysis.extract.commodities import mcs_chapter_id
 from analysis.extract.countries import harmonise
@@ -590,19 +591,7 @@ def _unit_factor(unit_original: str) -> float:
 
 
 def _typed(frame: pd.DataFrame, resource: str) -> pd.DataFrame:
-    fields = RESOURCES[resource]["fields"]
-    out = frame[list(fields)].copy()
-    for col, spec in fields.items():
-        t = spec["type"]
-        if t == "string":
-            out[col] = out[col].astype("string")
-        elif t == "int64":
-            out[col] = out[col].astype("int64")
-        elif t == "float64":
-            out[col] = out[col].astype("float64")
-        elif t == "bool":
-            out[col] = out[col].astype(bool)
-    return out.reset_index(drop=True)
+    return typed(frame, RESOURCES[resource]["fields"])
 
 
 def revisions(production: pd.DataFrame, reserves: pd.DataFrame) -> pd.DataFrame:

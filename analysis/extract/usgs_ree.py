@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import ExtractError
+from analysis.extract.schema import typed
 from analysis.extract import countries as _countries
 from analysis.extract.countries import harmonise
 from analysis.extract.quirks import UnparseableValue, parse_value
@@ -242,20 +243,8 @@ def _myb_t8(raw: Path) -> pd.DataFrame:
     return df.drop(columns="clean")
 
 
-def _typed(df: pd.DataFrame, table: str) -> pd.DataFrame:
-    fields = RESOURCES[table]["fields"]
-    df = df[list(fields)].copy()
-    for col, spec in fields.items():
-        t = spec["type"]
-        if t == "string":
-            df[col] = df[col].astype("string")
-        elif t == "integer":
-            df[col] = df[col].astype("int64")
-        elif t == "number":
-            df[col] = df[col].astype("float64")
-        elif t == "boolean":
-            df[col] = df[col].astype(bool)
-    return df.reset_index(drop=True)
+def _typed(frame: pd.DataFrame, table: str) -> pd.DataFrame:
+    return typed(frame, RESOURCES[table]["fields"])
 
 
 def extract(raw: Path) -> dict[str, pd.DataFrame]:

@@ -1,0 +1,22 @@
+"""Helpers shared by test modules (pytest puts tests/ on sys.path)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+
+def mirror_copy(mirror: Path, tmp_path: Path, replace: str, *, prefix: str = "") -> Path:
+    """A raw directory of symlinks to the mirror (folders starting with `prefix`), except
+    `replace`, which is a real copy a test may break without touching the mirror."""
+    raw = tmp_path / "raw"
+    for src in mirror.rglob("*"):
+        rel = src.relative_to(mirror)
+        if not src.is_file() or not rel.parts[0].startswith(prefix):
+            continue
+        dst = raw / rel
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        if rel.as_posix() == replace:
+            shutil.copyfile(src, dst)
+        else:
+            dst.symlink_to(src)
+    return raw
