@@ -214,12 +214,8 @@ def test_validation_sql_catches_injected_rows(tables):
     assert congo.sum() == 1
     prod.loc[congo, "value"] = prod.loc[congo, "value"] * 2  # breaks the world total
     dup = prod[congo]
-    bad = prod.copy()
-    bad.loc[bad.index.max() + 1] = dup.iloc[0]  # duplicate key
-    neg = bad.index.max() + 1
-    bad.loc[neg] = dup.iloc[0]
-    bad.loc[neg, "year"] = 1999
-    bad.loc[neg, "value"] = -1.0
+    negative = dup.iloc[[0]].assign(year=1999, value=-1.0)
+    bad = pd.concat([prod, dup.iloc[[0]], negative], ignore_index=True)  # a duplicate key, a negative value
     frames = {**tables, PROD: bad}
     got = _checks(frames)
     assert len(got["usgs_mcs_world__unique_key"]) == 1
