@@ -143,7 +143,12 @@ def _pipe_table(t: dict) -> str:
     # Pandoc sizes wrapped pipe-table columns by the dashes in the rule line: give each
     # column dashes in proportion to its longest cell (bounded), not an equal share.
     widths = [max([len(str(c))] + [len(str(r[i])) for r in t["rows"]]) for i, c in enumerate(cols)]
-    dashes = ["-" * min(max(w, len(str(c)) + 3, 8), 40) for w, c in zip(widths, cols)]
+    # ...but never narrower than its longest unbreakable word (ids, codes), which would
+    # otherwise overflow into the next column.
+    words = [max([len(x) for v in [c] + [r[i] for r in t["rows"]] for x in str(v).split()] or [0])
+             for i, c in enumerate(cols)]
+    dashes = ["-" * max(min(max(w, len(str(c)) + 3, 8), 40), round(word * 1.4))
+              for w, word, c in zip(widths, words, cols)]
     rule = "|" + "|".join(d + ":" if n else ":" + d for d, n in zip(dashes, t["numeric"])) + "|"
     rows = ["| " + " | ".join(esc(v) for v in r) + " |" for r in t["rows"]]
     return "\n".join([head, rule, *rows]) + "\n"
