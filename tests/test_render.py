@@ -289,3 +289,24 @@ def test_failing_cell_names_chapter_and_label(tmp_path):
         render_book(root, tmp_path / "out", formats=("html",))
     msg = str(exc.value)
     assert "chapters/02-y.qmd" in msg and "fig-broken" in msg and "line 3" in msg and "ZeroDivisionError" in msg
+
+
+def test_pdf_is_byte_stable_across_renders(book, tmp_path):
+    """Same sources, same PDF: a reader can verify a copy of the book by its checksum."""
+    root, _, _ = book
+    first = render_book(root, tmp_path / "a", formats=("pdf",)).pdf.read_bytes()
+    second = render_book(root, tmp_path / "b", formats=("pdf",)).pdf.read_bytes()
+    assert first == second
+
+
+def test_changed_extract_changes_the_execution_key(tmp_path):
+    """Quarto's freeze misses data changes; here a changed extract must re-execute chapters."""
+    from analysis.render.inputs import inputs_digest
+
+    extracts = tmp_path / "extracts"
+    extracts.mkdir()
+    (extracts / "core_x__y.parquet").write_bytes(b"one")
+    before = inputs_digest(tmp_path, extracts)
+    assert inputs_digest(tmp_path, extracts) == before
+    (extracts / "core_x__y.parquet").write_bytes(b"two")
+    assert inputs_digest(tmp_path, extracts) != before

@@ -1,7 +1,9 @@
 """Stage 2, PDF: the whole book as one pandoc AST -> Typst -> typst.compile."""
 from __future__ import annotations
 
+import datetime as _dt
 import json
+import os
 import re
 from pathlib import Path
 
@@ -13,6 +15,22 @@ from .pandoc import Plain, attr, run_pandoc, text_inlines
 HERE = Path(__file__).parent
 CJK_FONT_DIRS = ["/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto"]
 TEXT_WIDTH_PT = 415  # A4 minus pandoc's 1.25in margins
+
+
+def pdf_timestamp(config: BookConfig) -> int | None:
+    """The PDF's creation time: SOURCE_DATE_EPOCH, else midnight UTC of the book's date.
+
+    Typst stamps the current time into the PDF otherwise, so two renders of the same
+    sources would differ byte for byte and a reader could not verify a copy by checksum.
+    """
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        return int(epoch)
+    try:
+        day = _dt.date.fromisoformat(str(config.date))
+    except ValueError:
+        return None
+    return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
 
 
 def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target], bib_keys: set[str],
@@ -73,7 +91,7 @@ def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target]
     import typst
 
     try:
-        pdf = typst.compile(str(typ_path), root="/", font_paths=CJK_FONT_DIRS)
+        pdf = typst.compile(str(typ_path), root="/", font_paths=CJK_FONT_DIRS, timestamp=pdf_timestamp(config))
     except Exception as exc:  # typst raises its own error types with the source location
         raise RenderError(f"book PDF: typst failed on {typ_path}: {exc}") from exc
     pdf_path.parent.mkdir(parents=True, exist_ok=True)
