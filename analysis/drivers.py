@@ -1,10 +1,14 @@
 """Chapter 1, drivers of US strategy: how much the United States relies on imports, and on China.
 
 The sources' first driver is import dependence; USGS measures it as net import reliance.
-These functions give the chapter its figure and the numbers its prose quotes, so that
+The next are geographic: where the battery minerals are mined and held (USGS world
+tables) and where they are refined (BGS World Mineral Statistics, by country, to 2021).
+These functions give the chapter its figures and the numbers its prose quotes, so that
 both change together when a new edition of the Mineral Commodity Summaries arrives.
 """
 from __future__ import annotations
+
+import math
 
 import altair as alt
 import pandas as pd
@@ -73,3 +77,347 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
         )
         .properties(width=380, height=alt.Step(9))
     )
+
+
+# --------------------------------------------------------------------------------------
+# Where the battery minerals are mined and held (USGS MCS world tables, latest edition)
+#
+# The sources' second and third drivers are geographic: mine output and reserves of the
+# battery minerals sit in a few countries, and China leads several of them. The shares
+# come from one query so that a new MCS edition changes the figure and the prose together.
+
+#: countries the sources single out for a mineral (ciaps2022biden; sun2024battery):
+#: the DRC for cobalt, Indonesia for nickel, Australia and Chile for lithium.
+FOCUS: dict[str, tuple[str, ...]] = {"cobalt": ("COD",), "nickel": ("IDN",), "lithium": ("AUS", "CHL")}
+MEASURES = ("mine production", "reserves")
+
+
+def mineral_shares() -> pd.DataFrame:
+    """Country shares of world mine production and reserves, six battery minerals (sql/)."""
+    return db.query("world_battery_mineral_shares_latest")
+
+
+def shares_edition(shares: pd.DataFrame) -> int:
+    return int(shares["edition"].max())
+
+
+def shares_year(shares: pd.DataFrame, measure: str = "mine production") -> int:
+    return int(shares.loc[shares["measure"] == measure, "year"].max())
+
+
+def _row(shares: pd.DataFrame, commodity_id: str, measure: str, iso3: str) -> pd.Series:
+    rows = shares[(shares["commodity_id"] == commodity_id) & (shares["measure"] == measure)
+                  & (shares["country_iso3"] == iso3)]
+    if len(rows) != 1:
+        raise KeyError(f"{len(rows)} rows for {commodity_id} / {measure} / {iso3} in the world tables")
+    return rows.iloc[0]
+
+
+def share(shares: pd.DataFrame, commodity_id: str, measure: str, iso3: str) -> float:
+    """A country's share in percent; an error, not a guess, if USGS gave no usable value."""
+    row = _row(shares, commodity_id, measure, iso3)
+    if pd.isna(row["share_pct"]):
+        raise ValueError(f"no share for {commodity_id} / {measure} / {iso3}: value flagged {row['value_flag']}")
+    return float(row["share_pct"])
+
+
+def _pct(value: float, kind: str) -> str:
+    """Whole percent (one decimal below 10%); an upper bound is rounded up so it stays one."""
+    digits = 1 if value < 10 else 0
+    if kind == "at_most":
+        scale = 10 ** digits
+        value = math.ceil(value * scale - 1e-9) / scale
+        return f"at most {value:.{digits}f}%"
+    return f"{value:.{digits}f}%"
+
+
+def share_text(shares: pd.DataFrame, commodity_id: str, measure: str, iso3: str) -> str:
+    """'74%', or 'at most 45%' where the world total is published as a lower bound."""
+    row = _row(shares, commodity_id, measure, iso3)
+    return _pct(share(shares, commodity_id, measure, iso3), row["share_kind"])
+
+
+def combined_share_text(shares: pd.DataFrame, commodity_id: str, measure: str, iso3s: list[str]) -> str:
+    rows = [_row(shares, commodity_id, measure, c) for c in iso3s]
+    total = sum(share(shares, commodity_id, measure, c) for c in iso3s)
+    return _pct(total, "at_most" if any(r["share_kind"] == "at_most" for r in rows) else "exact")
+
+
+def leader(shares: pd.DataFrame, commodity_id: str, measure: str) -> pd.Series:
+    rows = shares[(shares["commodity_id"] == commodity_id) & (shares["measure"] == measure)
+                  & (shares["country_rank"] == 1)]
+    if len(rows) != 1:
+        raise ValueError(f"{len(rows)} leading countries for {commodity_id} / {measure}")
+    return rows.iloc[0]
+
+
+def leader_name(shares: pd.DataFrame, commodity_id: str, measure: str) -> str:
+    return str(leader(shares, commodity_id, measure)["country_name"])
+
+
+def leader_share_text(shares: pd.DataFrame, commodity_id: str, measure: str) -> str:
+    row = leader(shares, commodity_id, measure)
+    return share_text(shares, commodity_id, measure, row["country_iso3"])
+
+
+def ordinal(n: int) -> str:
+    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
+
+
+def china_led_text(shares: pd.DataFrame, measure: str) -> str:
+    """'natural graphite (78%) and rare earths (69%)': the minerals China leads, with shares."""
+    led = shares[(shares["measure"] == measure) & (shares["country_rank"] == 1) & (shares["country_iso3"] == "CHN")]
+    parts = [f"{r.mineral.lower()} ({share_text(shares, r.commodity_id, measure, 'CHN')})"
+             for r in led.sort_values("mineral_order").itertuples()]
+    return and_list(parts) if parts else "none of the six"
+
+
+def china_rank(shares: pd.DataFrame, commodity_id: str, measure: str) -> int:
+    return int(_row(shares, commodity_id, measure, "CHN")["country_rank"])
+
+
+def minerals_led_by_china(shares: pd.DataFrame, measure: str) -> list[str]:
+    led = shares[(shares["measure"] == measure) & (shares["country_rank"] == 1) & (shares["country_iso3"] == "CHN")]
+    return led.sort_values("mineral_order")["mineral"].str.lower().tolist()
+
+
+def withheld(shares: pd.DataFrame, commodity_id: str, measure: str) -> list[str]:
+    """Countries whose value USGS withheld (W): they get no share and the text must say so."""
+    rows = shares[(shares["commodity_id"] == commodity_id) & (shares["measure"] == measure)
+                  & (shares["value_flag"] == "withheld")]
+    return rows["country_name"].tolist()
+
+
+def world_total_text(shares: pd.DataFrame, commodity_id: str, measure: str) -> str:
+    """The world total as USGS printed it, in metric tons ('more than' for a lower bound)."""
+    row = shares[(shares["commodity_id"] == commodity_id) & (shares["measure"] == measure)].iloc[0]
+    text = f"{row['world_t']:,.0f} t"
+    return f"more than {text}" if row["world_is_lower_bound"] else text
+
+
+def bounded_world_minerals(shares: pd.DataFrame, measure: str) -> list[str]:
+    rows = shares[(shares["measure"] == measure) & shares["world_is_lower_bound"]]
+    return rows.drop_duplicates("commodity_id").sort_values("mineral_order")["mineral"].str.lower().tolist()
+
+
+def and_list(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def overshoots(shares: pd.DataFrame, tolerance_pct: float = 2.0) -> pd.DataFrame:
+    """Mineral and measure where the listed rows add to more than the printed world total
+    (beyond rounding): shares are then of the printed total, and the text says so."""
+    exact = shares[shares["share_kind"] == "exact"]
+    sums = exact.groupby(["mineral_order", "mineral", "measure"], as_index=False)["share_pct"].sum()
+    return sums[sums["share_pct"] > 100 + tolerance_pct].sort_values(["mineral_order", "measure"])
+
+
+def overshoot_sentence(shares: pd.DataFrame) -> str:
+    over = overshoots(shares)
+    if over.empty:
+        return ""
+    parts = [f"{r.mineral.lower()} {r.measure} add up to {_pct(r.share_pct, 'exact')}"
+             for r in over.itertuples()]
+    return (f"Some country figures do not fit their world total: the listed rows for "
+            f"{and_list(parts)} of the total USGS prints; the shares here are of the printed total.")
+
+
+def largest_share(shares: pd.DataFrame, measure: str) -> pd.Series:
+    """The single largest country share among the six minerals (to test 'no monopoly')."""
+    rows = shares[(shares["measure"] == measure) & shares["share_pct"].notna() & ~shares["is_aggregate"]]
+    top = rows.loc[rows["share_pct"].idxmax()].copy()
+    top["text"] = _pct(float(top["share_pct"]), top["share_kind"])
+    return top
+
+
+def concentration_data(shares: pd.DataFrame) -> pd.DataFrame:
+    """Per mineral: the leader in each measure, China, and the sources' focus countries."""
+    picks = []
+    for commodity_id, group in shares.groupby("commodity_id"):
+        keep = set(group.loc[group["country_rank"] == 1, "country_iso3"]) | {"CHN"} | set(FOCUS.get(commodity_id, ()))
+        picks.append(group[group["country_iso3"].isin(keep)])
+    data = pd.concat(picks, ignore_index=True)
+    data["who"] = data["country_iso3"].eq("CHN").map({True: "China", False: "Other country"})
+    data["bound"] = data["share_kind"].map({"exact": "Share of a published world total",
+                                            "at_most": "At most: world total published as a lower bound"})
+    data["label"] = [("≤" if k == "at_most" else "") + _pct(v, "exact") if pd.notna(v) else
+                     ("withheld" if f == "withheld" else "n/a")
+                     for v, k, f in zip(data["share_pct"], data["share_kind"], data["value_flag"])]
+    data["share_plot_pct"] = data["share_pct"].fillna(0)
+    data["published"] = data["value_original"].fillna("") + " " + data["unit_original"].fillna("")
+    data["world_published"] = data["world_value_original"].fillna("") + " " + data["unit_original"].fillna("")
+    return data
+
+
+def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
+    """Small multiples (mineral x measure) so that mine output and reserves read side by side."""
+    data = concentration_data(shares)
+    base = alt.Chart().encode(
+        y=alt.Y("country_name:N", title=None, sort=alt.EncodingSortField("share_plot_pct", op="max", order="descending"),
+                axis=alt.Axis(labelLimit=110, labelFontSize=9)),
+        tooltip=[
+            alt.Tooltip("mineral:N", title="Mineral"),
+            alt.Tooltip("measure:N", title="Measure"),
+            alt.Tooltip("country_name:N", title="Country"),
+            alt.Tooltip("label:N", title="Share of world"),
+            alt.Tooltip("published:N", title="Published value"),
+            alt.Tooltip("world_published:N", title="Published world total"),
+            alt.Tooltip("year:O", title="Data year"),
+        ],
+    )
+    bars = base.mark_bar(height=10).encode(
+        x=alt.X("share_plot_pct:Q", title="Share of world total (%)", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("who:N", title=None, scale=alt.Scale(domain=["China", "Other country"],
+                                                              range=[theme.CHINA, theme.OTHER])),
+        opacity=alt.Opacity("bound:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
+                            scale=alt.Scale(domain=["Share of a published world total",
+                                                    "At most: world total published as a lower bound"],
+                                            range=[1.0, 0.45])),
+    )
+    text = base.mark_text(align="left", dx=3, fontSize=9).encode(x="share_plot_pct:Q", text="label:N")
+    edition = shares_edition(shares)
+    years = sorted(shares["year"].unique())
+    year_text = "–".join(str(y) for y in years) if len(years) > 1 else str(years[0])
+    return (
+        alt.layer(bars, text, data=data)
+        .properties(width=110, height=alt.Step(13))
+        .facet(
+            row=alt.Row("mineral:N", title=None,
+                        header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=10, labelFont=theme.FONT)),
+            column=alt.Column("measure:N", sort=list(MEASURES), title=None,
+                              header=alt.Header(labelFontSize=11, labelFont=theme.FONT,
+                                                labelExpr="datum.value == 'reserves' ? 'Reserves' : 'Mine production'")),
+            spacing={"row": 6, "column": 28},
+        )
+        .resolve_scale(y="independent")
+        .properties(title=f"Battery minerals: shares of world mine output and reserves, USGS MCS {edition} ({year_text})")
+    )
+
+
+# --------------------------------------------------------------------------------------
+# Processing: China's share of refined cobalt and nickel (BGS World Mineral Statistics)
+#
+# USGS gives refined cobalt and nickel only as world totals; BGS gives them by country, so
+# the processing driver the sources stress can be followed over fifty years.
+
+BGS_SERIES = {"cobalt": "Refined cobalt", "nickel": "Refined nickel (smelter and refinery output)"}
+
+
+def refined_shares() -> pd.DataFrame:
+    """Country shares of refined cobalt and nickel output by year, BGS 1970-2021 (sql/)."""
+    return db.query("bgs_refined_cobalt_nickel_shares")
+
+
+def refined_latest_year(refined: pd.DataFrame) -> int:
+    return int(refined["year"].max())
+
+
+def refined_share(refined: pd.DataFrame, commodity_id: str, year: int | None = None, iso3: str = "CHN") -> float:
+    year = refined_latest_year(refined) if year is None else year
+    rows = refined[(refined["commodity_id"] == commodity_id) & (refined["year"] == year)
+                   & (refined["country_iso3"] == iso3) & refined["share_pct"].notna()]
+    if len(rows) != 1:
+        raise ValueError(f"{len(rows)} BGS share rows for {commodity_id} / {iso3} / {year}")
+    return float(rows.iloc[0]["share_pct"])
+
+
+def refined_share_text(refined: pd.DataFrame, commodity_id: str, year: int | None = None, iso3: str = "CHN") -> str:
+    return _pct(refined_share(refined, commodity_id, year, iso3), "exact")
+
+
+def china_refined_series(refined: pd.DataFrame) -> pd.DataFrame:
+    china = refined[(refined["country_iso3"] == "CHN") & refined["share_pct"].notna()].copy()
+    return china.sort_values(["commodity_id", "year"]).reset_index(drop=True)
+
+
+def china_first_year(refined: pd.DataFrame, commodity_id: str) -> int:
+    """First year BGS gives China a figure: earlier years are unknown, not zero."""
+    s = china_refined_series(refined)
+    return int(s.loc[s["commodity_id"] == commodity_id, "year"].min())
+
+
+def year_china_passed(refined: pd.DataFrame, commodity_id: str, pct: float) -> int:
+    s = china_refined_series(refined)
+    s = s[(s["commodity_id"] == commodity_id) & (s["share_pct"] > pct)]
+    return int(s["year"].min())
+
+
+def china_peak(refined: pd.DataFrame, commodity_id: str) -> tuple[int, str]:
+    s = china_refined_series(refined)
+    s = s[s["commodity_id"] == commodity_id]
+    top = s.loc[s["share_pct"].idxmax()]
+    return int(top["year"]), _pct(float(top["share_pct"]), "exact")
+
+
+def countries_in_year(refined: pd.DataFrame, commodity_id: str, year: int | None = None) -> int:
+    year = refined_latest_year(refined) if year is None else year
+    rows = refined[(refined["commodity_id"] == commodity_id) & (refined["year"] == year)]
+    return int(rows["countries_with_figure"].iloc[0])
+
+
+def refined_leader(refined: pd.DataFrame, commodity_id: str, year: int | None = None) -> str:
+    year = refined_latest_year(refined) if year is None else year
+    rows = refined[(refined["commodity_id"] == commodity_id) & (refined["year"] == year)]
+    return str(rows.loc[rows["share_pct"].idxmax(), "country_name"])
+
+
+def seed_claim_value(claim_id: str) -> str:
+    """A figure a source states, read from the curated claims (never retyped in prose)."""
+    from analysis.curated import load_table
+
+    claims = load_table("claims")
+    rows = claims[claims["claim_id"] == claim_id]
+    if len(rows) != 1:
+        raise KeyError(f"claim {claim_id} not found in data/curated/claims")
+    value = float(rows.iloc[0]["value"])
+    return f"{value:g}%" if rows.iloc[0]["unit"] == "pct" else f"{value:g}"
+
+
+def refined_chart(refined: pd.DataFrame) -> alt.Chart:
+    """One line per series: the share, not tonnes, is what the sources argue about."""
+    data = china_refined_series(refined)
+    data["series"] = data["commodity_id"].map(BGS_SERIES)
+    data["published"] = data["value_t"].map("{:,.0f} t".format)
+    data["total"] = data["total_t"].map("{:,.0f} t".format)
+    first, last = int(refined["year"].min()), refined_latest_year(refined)
+    title = f"China's share of world refined cobalt and nickel output, {first}–{last} (BGS)"
+    base = alt.Chart(data)
+    enc = dict(
+        x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[first, last]), axis=alt.Axis(format="d", tickCount=8)),
+        y=alt.Y("share_pct:Q", title="China's share of output (%)", scale=alt.Scale(domain=[0, 100])),
+        color=alt.Color("series:N", title=None, scale=alt.Scale(domain=list(BGS_SERIES.values()),
+                                                                  range=[theme.CHINA, theme.PALETTE[2]]),
+                        legend=alt.Legend(orient="top", direction="vertical", labelLimit=0)),
+    )
+    tooltip = [
+        alt.Tooltip("series:N", title="Series"),
+        alt.Tooltip("year:Q", title="Year", format="d"),
+        alt.Tooltip("share_pct:Q", title="China's share (%)", format=".1f"),
+        alt.Tooltip("published:N", title="China's output"),
+        alt.Tooltip("total:N", title="Sum of countries with a figure"),
+        alt.Tooltip("countries_with_figure:Q", title="Countries with a figure"),
+    ]
+    line = base.mark_line(strokeWidth=2).encode(**enc)
+    points = base.mark_point(size=14, filled=True).encode(**enc, tooltip=tooltip)
+    return alt.layer(line, points).properties(title=title, width=400, height=220)
+
+
+# --------------------------------------------------------------------------------------
+# Rare earths across MCS editions
+
+def rare_earths_by_edition() -> pd.DataFrame:
+    return db.query("world_rare_earths_china_share_by_edition")
+
+
+def editions_text(by_edition: pd.DataFrame) -> str:
+    return f"{int(by_edition['edition'].min())}–{int(by_edition['edition'].max())}"
+
+
+def data_years_text(by_edition: pd.DataFrame) -> str:
+    return f"{int(by_edition['year'].min())}–{int(by_edition['year'].max())}"
+
+
+def share_range_text(by_edition: pd.DataFrame) -> str:
+    lo, hi = by_edition["share_pct"].min(), by_edition["share_pct"].max()
+    a, b = _pct(float(lo), "exact"), _pct(float(hi), "exact")
+    return a if a == b else f"between {a.rstrip('%')} and {b}"

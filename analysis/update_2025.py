@@ -1,13 +1,20 @@
-"""Chapter 6, the 2025 update: what the editions published since the sources changed.
+"""Chapter 6, the 2025 update: what changed after the sources were written.
 
 The sources quote MCS figures of their day; a reader checking them against the latest
-edition needs to know how far USGS itself revised the numbers in between.
+edition needs to know how far USGS itself revised the numbers in between. They also
+describe a list of critical minerals and a trade conflict that both moved on in 2025: the
+list grew again, China's export controls widened and were partly suspended, and the
+trade statistics of 2025 and early 2026 show what happened to the goods concerned.
 """
 from __future__ import annotations
 
+import re
+
+import altair as alt
 import pandas as pd
 
-from analysis import db
+from analysis import curated, db, theme
+from analysis.extract.commodities import labels as commodity_labels
 
 BATTERY_LABELS = {
     "lithium": "Lithium", "cobalt": "Cobalt", "nickel": "Nickel", "graphite_natural": "Graphite (natural)",
@@ -37,3 +44,449 @@ def count_revised(summary: pd.DataFrame) -> int:
 
 def revisions_by_edition() -> pd.DataFrame:
     return db.query("revisions_by_edition")
+
+
+# =======================================================================================
+# The lists of critical minerals, 2018 -> 2022 -> 2025
+# =======================================================================================
+# Why the lists are compared entry by entry rather than by their counts: the count grew
+# from 35 to 50 mostly because two groups were split into their elements, not because
+# fifty things became critical; and the 2025 flags of the MCS 2026 data release are not
+# the official list (products flagged beside elements, no rows for minerals without an
+# MCS chapter). Everything below is computed from the extract and events.csv.
+LIST_YEARS = (2018, 2022, 2025)
+FLAG_YEAR = 2025
+_COUNT_IN_TITLE = re.compile(r"\((\d+) minerals\)")
+_ADDS = re.compile(r"\badds (.+?)\.?$")
+
+
+def critical_list_entries() -> pd.DataFrame:
+    """Entries of the three lists at one shared granularity (see the SQL file's header)."""
+    return db.query("critical_list_entries")
+
+
+def _events() -> pd.DataFrame:
+    return curated.load_table("events")
+
+
+def official_list_counts() -> pd.DataFrame:
+    """The official count of each final list, read from its events.csv row (the count is
+    stated in the title the row's primary source gives)."""
+    ev = _events()
+    final = ev[(ev["kind"] == "list") & ev["title_en"].str.contains("Final List", case=False)].copy()
+    final["count"] = final["title_en"].str.extract(_COUNT_IN_TITLE, expand=False)
+    if final["count"].isna().any():
+        bad = final[final["count"].isna()].iloc[0]
+        raise ValueError(f"events.csv row {bad['_row']} ({bad['event_id']}): no '(N minerals)' count in title_en")
+    final["count"] = final["count"].astype(int)
+    final["list_year"] = final["date"].str[:4].astype(int)
+    return final[["list_year", "count", "event_id", "source_key", "primary_source"]].sort_values("list_year").reset_index(drop=True)
+
+
+def official_count(year: int) -> int:
+    counts = official_list_counts()
+    return int(counts.loc[counts["list_year"] == year, "count"].iloc[0])
+
+
+def official_count_source(year: int) -> str:
+    counts = official_list_counts()
+    return str(counts.loc[counts["list_year"] == year, "source_key"].iloc[0])
+
+
+def list_count(entries: pd.DataFrame, year: int) -> int:
+    """Entries that count toward the official list, from the extract; ValueError where the
+    extract does not establish a count (2025)."""
+    rows = entries[entries["list_year"] == year]
+    if rows.empty or rows["counts_toward_list"].isna().any():
+        raise ValueError(f"the extract does not establish which {year} entries count toward the list")
+    return int(rows["counts_toward_list"].astype(bool).sum())
+
+
+def _label(entry_id: str) -> str:
+    return commodity_labels().get(entry_id, entry_id.replace("_", " ").capitalize())
+
+
+def _members(entries: pd.DataFrame) -> dict[int, set[str]]:
+    """Non-group entries per list year (for 2025: the entries flagged in MCS 2026)."""
+    e = entries[~entries["is_group"].astype(bool)]
+    return {y: set(e.loc[e["list_year"] == y, "entry_id"]) for y in LIST_YEARS}
+
+
+def groups_2018(entries: pd.DataFrame) -> list[str]:
+    g = entries[(entries["list_year"] == 2018) & entries["is_group"].astype(bool)]
+    return sorted(g["entry_id"])
+
+
+def _group_of(entries: pd.DataFrame) -> dict[str, str]:
+    e = entries.dropna(subset=["group_2018"])
+    return dict(zip(e["entry_id"], e["group_2018"]))
+
+
+def notice_additions_2025() -> list[str]:
+    """Minerals the 2025 final list adds, as its events.csv summary names them (lower case)."""
+    ev = _events()
+    row = ev[(ev["kind"] == "list") & ev["title_en"].str.contains("Final List") & ev["date"].str.startswith(str(FLAG_YEAR))]
+    if len(row) != 1:
+        raise ValueError(f"events.csv: expected one final list dated {FLAG_YEAR}, found {len(row)}")
+    m = _ADDS.search(row["summary_en"].iloc[0])
+    if not m:
+        raise ValueError(f"events.csv row {row['_row'].iloc[0]}: summary_en names no additions ('adds ...')")
+    names = re.split(r",\s*|\s+and\s+", m.group(1))
+    return [n.strip().lower() for n in names if n.strip()]
+
+
+def _match_entry(name: str, known: set[str]) -> str:
+    """The entry id a name from the notice summary denotes ('phosphate' -> phosphate_rock)."""
+    for eid in sorted(known):
+        label = _label(eid).lower()
+        if eid == name.replace(" ", "_") or label == name or label.startswith(name + " "):
+            return eid
+    return name.replace(" ", "_")
+
+
+def notice_only_additions(entries: pd.DataFrame) -> list[str]:
+    """Entries the 2025 notice adds that no row of the MCS 2026 file flags."""
+    known = set(entries["entry_id"])
+    flagged = _members(entries)[FLAG_YEAR]
+    ids = [_match_entry(n, known) for n in notice_additions_2025()]
+    return [i for i in ids if i not in flagged]
+
+
+def notice_only_labels(entries: pd.DataFrame) -> list[str]:
+    return [_label(e) for e in notice_only_additions(entries)]
+
+
+def flag_additions_2025(entries: pd.DataFrame) -> list[str]:
+    """Labels of the entries flagged in MCS 2026 that the 2022 list did not hold."""
+    m = _members(entries)
+    return sorted(_label(e) for e in m[FLAG_YEAR] - m[2022])
+
+
+def unflagged_2022_entries(entries: pd.DataFrame) -> list[str]:
+    m = _members(entries)
+    return sorted(m[2022] - m[FLAG_YEAR])
+
+
+def flagged_entry_count(entries: pd.DataFrame) -> int:
+    return len(_members(entries)[FLAG_YEAR])
+
+
+def reconciled_2025_count(entries: pd.DataFrame) -> int:
+    """Flagged entries + additions the flags cannot show + 2022 entries without a flagged row
+    (the notice keeps all of 2022): the count the flags and the notice imply together."""
+    return flagged_entry_count(entries) + len(notice_only_additions(entries)) + len(unflagged_2022_entries(entries))
+
+
+def _status(entry: str, members: dict[int, set[str]], notice_only: set[str]) -> tuple[bool, bool, bool, str]:
+    in18, in22 = entry in members[2018], entry in members[2022]
+    flagged = entry in members[FLAG_YEAR]
+    in25 = flagged or entry in notice_only
+    cell25 = "flagged" if flagged else ("on final list, no MCS row" if entry in notice_only
+                                        else ("not flagged" if in22 else "—"))
+    return in18, in22, in25, cell25
+
+
+_CHANGE = {
+    (False, True, True): "entered 2022",
+    (True, False, False): "left 2022",
+    (True, False, True): "left 2022, back 2025",
+    (False, False, True): "entered 2025",
+    (True, True, False): "no 2025 flag",
+    (False, True, False): "entered 2022; no 2025 flag",
+}
+_ORDER = ["group split 2022", *_CHANGE.values()]
+
+
+def list_changes(entries: pd.DataFrame) -> pd.DataFrame:
+    """What entered and left between the lists, for display. Elements of the two 2018 groups
+    are summarised in one row per group: they were named individually in 2022, not added."""
+    members = _members(entries)
+    group_of = _group_of(entries)
+    notice_only = set(notice_only_additions(entries))
+    groups = groups_2018(entries)
+    rows = []
+    for g in groups:
+        in22 = sorted(e for e in members[2022] if group_of.get(e) == g)
+        flagged = sorted(e for e in members[FLAG_YEAR] if group_of.get(e) == g)
+        missing = [e for e in in22 if e not in flagged]
+        extra = [e for e in flagged if e not in in22]
+        cell25 = f"{len(flagged) - len(extra)} of {len(in22)} flagged"
+        if missing:
+            cell25 += "; no row for " + ", ".join(_label(e).lower() for e in missing)
+        if extra:
+            cell25 += "; also " + ", ".join(_label(e).lower() for e in extra)
+        rows.append({"Mineral": _label(g), "2018 list": "one group entry", "2022 list": f"{len(in22)} elements listed",
+                     f"{FLAG_YEAR} (MCS 2026 flag)": cell25, "Change": "group split 2022"})
+    every = (members[2018] | members[2022] | members[FLAG_YEAR] | notice_only) - {e for e in group_of if group_of[e] in groups}
+    for e in sorted(every):
+        in18, in22, in25, cell25 = _status(e, members, notice_only)
+        change = _CHANGE.get((in18, in22, in25))
+        if change is None:
+            continue
+        rows.append({"Mineral": _label(e), "2018 list": "listed" if in18 else "—", "2022 list": "listed" if in22 else "—",
+                     f"{FLAG_YEAR} (MCS 2026 flag)": cell25, "Change": change})
+    out = pd.DataFrame(rows)
+    out["_o"] = out["Change"].map(_ORDER.index)
+    return out.sort_values(["_o", "Mineral"]).drop(columns="_o").reset_index(drop=True)
+
+
+def entries_changed(entries: pd.DataFrame, change: str) -> list[str]:
+    """Display labels of the entries with one kind of change (e.g. 'entered 2022')."""
+    t = list_changes(entries)
+    return t.loc[t["Change"] == change, "Mineral"].tolist()
+
+
+def unchanged_count(entries: pd.DataFrame) -> int:
+    """Entries on all three lists, outside the two 2018 groups."""
+    m = _members(entries)
+    group_of = _group_of(entries)
+    return len({e for e in m[2018] & m[2022] & m[FLAG_YEAR] if e not in group_of})
+
+
+def group_split_count(entries: pd.DataFrame, group: str) -> int:
+    group_of = _group_of(entries)
+    return len([e for e in _members(entries)[2022] if group_of.get(e) == group])
+
+
+def words(items: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c' in lower case, for prose."""
+    items = [i.lower() for i in items]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# =======================================================================================
+# Export controls of both sides, 2023-2025
+# =======================================================================================
+CHINA_ACTOR = "China MOFCOM"
+SIDES = {"china_control": "China: new or wider export control",
+         "china_suspension": "China: suspension of a control",
+         "us_eo": "United States: executive order"}
+
+
+def export_control_events(first_year: int = 2023, last_year: int = 2025) -> pd.DataFrame:
+    """China's MOFCOM export-control announcements and the US executive orders of the same
+    years, from events.csv, one row per act."""
+    ev = _events()
+    year = ev["date"].str[:4].astype(int)
+    in_years = year.between(first_year, last_year)
+    china = in_years & (ev["kind"] == "export_control") & ev["actor"].str.contains(CHINA_ACTOR, regex=False)
+    us = in_years & (ev["kind"] == "executive_order") & (ev["country"] == "USA") & (year == last_year)
+    out = ev[china | us].copy()
+    suspension = out["title_en"].str.contains(r"\bsuspends\b", case=False)
+    is_china = china[out.index]
+    out["side"] = "us_eo"
+    out.loc[is_china & ~suspension, "side"] = "china_control"
+    out.loc[is_china & suspension, "side"] = "china_suspension"
+    out["side_label"] = out["side"].map(SIDES)
+    out["when"] = pd.to_datetime(out["date"])
+    out["label"] = (out["title_en"].str.replace(r"\s*\([^()]*\)\s*$", "", regex=True)
+                    .str.replace(r"^Executive Order (\d+),", r"EO \1:", regex=True))
+    cols = ["event_id", "date", "when", "side", "side_label", "label", "title_en", "summary_en", "primary_source", "source_key"]
+    return out[cols].sort_values(["when", "event_id"]).reset_index(drop=True)
+
+
+def count_side(events: pd.DataFrame, side: str) -> int:
+    return int((events["side"] == side).sum())
+
+
+def count_side_in_year(events: pd.DataFrame, side: str, year: int) -> int:
+    return int(((events["side"] == side) & (events["when"].dt.year == year)).sum())
+
+
+def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
+    """One row per act, in date order, so that every act is labelled in print as well as
+    in the HTML tooltip."""
+    data = events.assign(date_str=events["when"].dt.strftime("%Y-%m-%d"))
+    order = data["label"].tolist()
+    return (
+        alt.Chart(data, title="China's export controls and US executive orders on minerals, 2023–2025")
+        .mark_point(filled=True, size=70)
+        .encode(
+            x=alt.X("when:T", title="Date announced or signed", axis=alt.Axis(format="%Y-%m", tickCount=6)),
+            y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=9)),
+            color=alt.Color("side_label:N", title=None,
+                            scale=alt.Scale(domain=list(SIDES.values()), range=[theme.CHINA, theme.MUTED, theme.OTHER]),
+                            legend=alt.Legend(orient="top", direction="vertical", labelLimit=0)),
+            shape=alt.Shape("side_label:N", title=None,
+                            scale=alt.Scale(domain=list(SIDES.values()), range=["circle", "triangle-down", "square"])),
+            tooltip=[
+                alt.Tooltip("date_str:N", title="Date"),
+                alt.Tooltip("title_en:N", title="Act"),
+                alt.Tooltip("summary_en:N", title="What it does"),
+                alt.Tooltip("primary_source:N", title="Primary source"),
+            ],
+        )
+        .properties(width=180, height=alt.Step(17))
+    )
+
+
+# =======================================================================================
+# Did trade react? US imports from China of headings hit by China's controls
+# =======================================================================================
+# China's announcements list products by Chinese customs code; the US records imports by
+# HTS heading, and a heading is wider than the controlled product. This crosswalk is the
+# report's reading, heading by heading, of which announcement hits which heading
+# (event ids of events.csv). 2617 is asked for even though the USITC query may lack it,
+# so that its absence is reported rather than hidden.
+CONTROLLED_HEADINGS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "8112": ("Gallium, germanium, indium and other metals",
+             ("china_ga_ge_controls_2023", "china_us_dual_use_ban_2024", "china_w_te_bi_mo_in_controls_2025")),
+    "2825": ("Oxides n.e.s., incl. germanium oxides", ("china_ga_ge_controls_2023", "china_us_dual_use_ban_2024")),
+    "8110": ("Antimony", ("china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
+    "2617": ("Other ores (incl. antimony ores)", ("china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
+    "2504": ("Natural graphite", ("china_graphite_controls_2023", "china_us_dual_use_ban_2024")),
+    "8101": ("Tungsten", ("china_w_te_bi_mo_in_controls_2025",)),
+    "8106": ("Bismuth", ("china_w_te_bi_mo_in_controls_2025",)),
+}
+TRADE_FIRST_YEAR = 2019
+
+
+def imports_from_china_controlled(first_year: int = TRADE_FIRST_YEAR) -> pd.DataFrame:
+    """Value of US imports for consumption from China, by heading and year (annual rows and
+    January-April rows), for the headings of CONTROLLED_HEADINGS."""
+    df = db.query("export_controls_us_imports_from_china", headings=list(CONTROLLED_HEADINGS), first_year=first_year)
+    df["covers"] = df["hts_heading"].map(lambda h: CONTROLLED_HEADINGS[h][0])
+    df["value_musd"] = df["value_usd"] / 1e6
+    return df
+
+
+def missing_headings(trade: pd.DataFrame) -> list[str]:
+    return [h for h in CONTROLLED_HEADINGS if h not in set(trade["hts_heading"])]
+
+
+def annual(trade: pd.DataFrame) -> pd.DataFrame:
+    return trade[trade["period"] == "annual"]
+
+
+def partial(trade: pd.DataFrame) -> pd.DataFrame:
+    return trade[trade["is_partial_year"].astype(bool)]
+
+
+def last_annual_year(trade: pd.DataFrame) -> int:
+    return int(annual(trade)["year"].max())
+
+
+def partial_years(trade: pd.DataFrame, n: int = 3) -> list[int]:
+    return sorted(partial(trade)["year"].unique())[-n:]
+
+
+def partial_months(trade: pd.DataFrame) -> str:
+    """'January–April' from the period code ('2026-01..04'); one span for all partial rows."""
+    spans = set(partial(trade)["period"].str[5:])
+    if len(spans) != 1:
+        raise ValueError(f"partial-year rows cover different months: {sorted(spans)}")
+    first, last = spans.pop().split("..")
+    return f"{_MONTHS[int(first) - 1]}–{_MONTHS[int(last) - 1]}"
+
+
+_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+           "October", "November", "December"]
+
+
+def import_value_musd(trade: pd.DataFrame, heading: str, year: int, partial_year: bool = False) -> float:
+    """One value in million USD; KeyError if the heading/year has no row (never a silent 0)."""
+    rows = (partial(trade) if partial_year else annual(trade))
+    rows = rows[(rows["hts_heading"] == heading) & (rows["year"] == year)]
+    if len(rows) != 1:
+        raise KeyError(f"no single {'partial' if partial_year else 'annual'} row for HTS {heading}, {year}")
+    return float(rows["value_musd"].iloc[0])
+
+
+def fmt_musd(value: float) -> str:
+    return f"{value:,.1f}"
+
+
+def value_str(trade: pd.DataFrame, heading: str, year: int, partial_year: bool = False) -> str:
+    """An import value for prose, in million USD with one decimal."""
+    return fmt_musd(import_value_musd(trade, heading, year, partial_year))
+
+
+def heading_description(trade: pd.DataFrame, heading: str) -> str:
+    """The heading's description as USITC publishes it, in lower case for prose."""
+    return str(trade.loc[trade["hts_heading"] == heading, "hts_description"].iloc[0]).lower()
+
+
+def heading_metal_count(trade: pd.DataFrame, heading: str) -> int:
+    """Metals a heading names ('beryllium, chromium, ... and thallium, articles thereof')."""
+    names = heading_description(trade, heading).split(", articles")[0]
+    return len([n for n in re.split(r",\s*|\s+and\s+", names) if n.strip()])
+
+
+def count_partial_falls(trade: pd.DataFrame) -> int:
+    """Headings whose latest year-to-date value is below the one a year earlier."""
+    a, b = partial_years(trade)[-2:]
+    p = partial(trade).pivot_table(index="hts_heading", columns="year", values="value_usd", aggfunc="sum")
+    return int((p[b] < p[a]).sum())
+
+
+def usitc_partner_count() -> int:
+    return int(db.query("update_usitc_partner_count")["partners"].iloc[0])
+
+
+def change_pct(before: float, after: float) -> str:
+    return f"{(after - before) / before * 100:+.0f}"
+
+
+def heading_change(trade: pd.DataFrame, heading: str, year_from: int, year_to: int, partial_year: bool = False) -> str:
+    return change_pct(import_value_musd(trade, heading, year_from, partial_year),
+                      import_value_musd(trade, heading, year_to, partial_year))
+
+
+def _control_rules(trade: pd.DataFrame) -> pd.DataFrame:
+    ev = _events().set_index("event_id")
+    rows = []
+    for h in sorted(set(trade["hts_heading"])):
+        for eid in CONTROLLED_HEADINGS[h][1]:
+            rows.append({"hts_heading": h, "when": pd.Timestamp(ev.loc[eid, "date"]), "act": ev.loc[eid, "title_en"],
+                         "date_str": ev.loc[eid, "date"]})
+    return pd.DataFrame(rows)
+
+
+def imports_chart(trade: pd.DataFrame) -> alt.Chart:
+    """Annual values drawn at mid-year, with a rule at each announcement that hits the
+    heading; independent y scales, because the point is each heading's own path."""
+    a = annual(trade).copy()
+    a["when"] = pd.to_datetime(a["year"].astype(str) + "-07-01")
+    a["panel"] = "HTS " + a["hts_heading"] + ": " + a["covers"]
+    a["value_str"] = a["value_musd"].map(fmt_musd)
+    rules = _control_rules(trade)
+    rules["panel"] = rules["hts_heading"].map(dict(zip(a["hts_heading"], a["panel"])))
+    a["layer"], rules["layer"] = "value", "control"
+    data = pd.concat([a[["panel", "hts_heading", "hts_description", "year", "when", "value_musd", "value_str", "layer"]],
+                      rules[["panel", "hts_heading", "when", "act", "date_str", "layer"]]], ignore_index=True)
+    first, last = int(a["year"].min()), int(a["year"].max())
+    x = alt.X("when:T", title=None, axis=alt.Axis(format="%Y", tickCount=4),
+              scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-12-31"]))
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(color=theme.CHINA, size=30), color=theme.CHINA).encode(
+        x=x,
+        y=alt.Y("value_musd:Q", title="Million USD"),
+        tooltip=[alt.Tooltip("hts_heading:N", title="HTS heading"), alt.Tooltip("hts_description:N", title="Heading (USITC)"),
+                 alt.Tooltip("year:O", title="Year"), alt.Tooltip("value_str:N", title="Imports from China (million USD)")],
+    ).transform_filter(alt.datum.layer == "value")
+    rule = alt.Chart().mark_rule(color="#555555", strokeDash=[4, 3]).encode(
+        x=x,
+        tooltip=[alt.Tooltip("date_str:N", title="Announced"), alt.Tooltip("act:N", title="China's measure")],
+    ).transform_filter(alt.datum.layer == "control")
+    return (
+        alt.layer(rule, line, data=data)
+        .properties(width=180, height=95)
+        .facet(facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=9, labelLimit=240)), columns=2,
+               title=f"US imports for consumption from China, selected HTS headings, {first}–{last}")
+        .resolve_scale(y="independent")
+    )
+
+
+def jan_apr_table(trade: pd.DataFrame) -> pd.DataFrame:
+    """Year-to-date values compared only with year-to-date values of other years."""
+    years = partial_years(trade)
+    p = partial(trade)
+    wide = p[p["year"].isin(years)].pivot_table(index=["hts_heading", "covers"], columns="year", values="value_musd", aggfunc="sum")
+    months = partial_months(trade).replace("January", "Jan").replace("April", "Apr")
+    out = pd.DataFrame({"HTS heading": [h for h, _ in wide.index], "Covers": [c for _, c in wide.index]})
+    for y in years:
+        out[f"{months} {y} (million USD)"] = [fmt_musd(v) for v in wide[y]]
+    a, b = years[-2], years[-1]
+    out[f"{b} vs {a} (%)"] = [change_pct(x, y) if x else "n/a" for x, y in zip(wide[a], wide[b])]
+    return out

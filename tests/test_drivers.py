@@ -1,0 +1,237 @@
+"""Chapter 1 beyond import reliance: where battery minerals are mined, held and refined.
+
+Every check compares what `analysis.drivers` returns with a direct query of the real
+extracts, or with a figure as the release prints it, so a broken query or join fails here.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from analysis import db, drivers
+from analysis.paths import ROOT
+
+
+@pytest.fixture(scope="module")
+def con(extracts):
+    connection = db.connect(extracts)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def shares(con):
+    return db.query("world_battery_mineral_shares_latest", con)
+
+
+@pytest.fixture(scope="module")
+def refined(con):
+    return db.query("bgs_refined_cobalt_nickel_shares", con)
+
+
+def _scalar(con, sql, *params):
+    return con.execute(sql, list(params)).fetchone()[0]
+
+
+# ------------------------------------------------------------------ USGS world tables
+
+def test_latest_edition_is_computed_not_fixed(con, shares):
+    latest = _scalar(con, "SELECT max(edition) FROM core_usgs_mcs__world_production")
+    assert shares["edition"].unique().tolist() == [latest]
+    assert set(shares["commodity_id"]) == {"lithium", "cobalt", "nickel", "graphite_natural", "manganese", "rare_earths"}
+    assert set(shares["measure"]) == {"mine production", "reserves"}
+
+
+def test_drc_cobalt_mine_share_equals_direct_query(con, shares):
+    edition = drivers.shares_edition(shares)
+    year = drivers.shares_year(shares)
+    drc, world = con.execute(
+        """SELECT max(value) FILTER (WHERE country_iso3 = 'COD'), max(value) FILTER (WHERE aggregate_kind = 'world_total')
+           FROM core_usgs_mcs__world_production
+           WHERE edition = ? AND commodity_id = 'cobalt' AND stage = 'mine' AND year = ?""",
+        [edition, year],
+    ).fetchone()
+    got = drivers.share(shares, "cobalt", "mine production", "COD")
+    assert 50 < got < 90
+    assert got == pytest.approx(100 * drc / world)
+    assert drivers.leader_name(shares, "cobalt", "mine production") == "DR Congo"
+    assert drivers.share_text(shares, "cobalt", "mine production", "COD") == f"{100 * drc / world:.0f}%"
+
+
+def test_world_lower_bound_gives_upper_bound_share(con, shares):
+    """Nickel reserves are printed as '>140,000,000': Indonesia's share can only be 'at most'."""
+    low = _scalar(con, """SELECT value_low FROM core_usgs_mcs__world_reserves
+                          WHERE edition = ? AND commodity_id = 'nickel' AND aggregate_kind = 'world_total'
+                            AND value_flag = 'lower_bound'""", drivers.shares_edition(shares))
+    assert low is not None
+    row = shares[(shares["commodity_id"] == "nickel") & (shares["measure"] == "reserves") & (shares["country_iso3"] == "IDN")].iloc[0]
+    assert row["world_t"] == low and row["share_kind"] == "at_most"
+    text = drivers.share_text(shares, "nickel", "reserves", "IDN")
+    assert text.startswith("at most ")
+    assert float(text.removeprefix("at most ").rstrip("%")) >= 100 * row["value_t"] / low
+    assert "nickel" in drivers.bounded_world_minerals(shares, "reserves")
+    assert drivers.world_total_text(shares, "nickel", "reserves").startswith("more than ")
+
+
+def test_upper_bound_is_rounded_up():
+    assert drivers._pct(44.2857, "at_most") == "at most 45%"
+    assert drivers._pct(3.1428, "at_most") == "at most 3.2%"
+    assert drivers._pct(44.2857, "exact") == "44%"
+    assert drivers._pct(0.645, "exact") == "0.6%"
+
+
+def test_withheld_us_lithium_gets_no_share(shares):
+    assert drivers.withheld(shares, "lithium", "mine production") == ["United States"]
+    row = shares[(shares["commodity_id"] == "lithium") & (shares["measure"] == "mine production")
+                 & (shares["country_iso3"] == "USA")].iloc[0]
+    assert row["value_flag"] == "withheld" and row["share_pct"] != row["share_pct"]  # NaN
+    with pytest.raises(ValueError, match="withheld"):
+        drivers.share(shares, "lithium", "mine production", "USA")
+
+
+def test_country_rows_match_world_row_product_and_year(con, shares):
+    """Only rows of the world total's own product and year are compared with it."""
+    for (commodity_id, measure), group in shares.groupby(["commodity_id", "measure"]):
+        table = "core_usgs_mcs__world_production" if measure == "mine production" else "core_usgs_mcs__world_reserves"
+        stage = "mine" if measure == "mine production" else "reserves"
+        expected = _scalar(con, f"""
+            SELECT count(*) FROM {table} c JOIN {table} w
+              ON w.edition = c.edition AND w.commodity_id = c.commodity_id AND w.stage = c.stage
+             AND w.product IS NOT DISTINCT FROM c.product AND w.year = c.year
+             AND w.aggregate_kind = 'world_total'
+            WHERE c.edition = ? AND c.commodity_id = ? AND c.stage = ? AND c.year = ?
+              AND coalesce(c.aggregate_kind, '') <> 'world_total'""",
+            int(group["edition"].iloc[0]), commodity_id, stage, int(group["year"].iloc[0]))
+        assert len(group) == expected, (commodity_id, measure)
+        assert group["product"].nunique() == 1
+
+
+def test_rows_adding_to_more_than_the_world_total_are_named(shares):
+    """MCS 2026 manganese reserves: the listed countries add to 1,798,000 kt against a
+    printed world total of 1,700,000 kt. The prose must say so rather than hide it."""
+    over = drivers.overshoots(shares)
+    exact = shares[shares["share_kind"] == "exact"].groupby(["commodity_id", "measure"])["share_pct"].sum()
+    assert set(zip(over["mineral"], over["measure"])) == {
+        (shares.loc[shares["commodity_id"] == c, "mineral"].iloc[0], m) for (c, m), v in exact.items() if v > 102}
+    sentence = drivers.overshoot_sentence(shares)
+    assert bool(sentence) == (not over.empty)
+    for r in over.itertuples():
+        assert r.mineral.lower() in sentence
+
+
+def test_chinas_position_matches_the_prose(shares):
+    """The prose says China leads graphite and rare-earth mining and holds lower reserve shares."""
+    assert drivers.minerals_led_by_china(shares, "mine production") == ["natural graphite", "rare earths"]
+    for commodity_id in ("graphite_natural", "rare_earths"):
+        assert (drivers.share(shares, commodity_id, "reserves", "CHN")
+                < drivers.share(shares, commodity_id, "mine production", "CHN"))
+    assert drivers.china_led_text(shares, "mine production").startswith("natural graphite (")
+    top = drivers.largest_share(shares, "reserves")
+    assert top["share_pct"] < 60  # Sun: no country monopolises reserves
+
+
+def test_concentration_chart_spec(shares):
+    spec = drivers.concentration_chart(shares).to_dict()
+    assert spec["facet"]["row"]["field"] == "mineral"
+    assert spec["facet"]["column"]["field"] == "measure"
+    bars = spec["spec"]["layer"][0]
+    assert bars["encoding"]["x"]["field"] == "share_plot_pct"
+    assert bars["encoding"]["y"]["field"] == "country_name"
+    assert bars["encoding"]["color"]["scale"]["domain"][0] == "China"
+    assert str(drivers.shares_edition(shares)) in json.dumps(spec["title"])
+    data = drivers.concentration_data(shares)
+    assert {"COD", "IDN", "AUS", "CHL", "CHN"} <= set(data["country_iso3"])
+    assert (data.loc[data["share_kind"] == "at_most", "label"].str.startswith("≤")).all()
+    assert data["share_plot_pct"].between(0, 100).all()
+
+
+def test_rare_earths_by_edition_one_row_per_edition(con):
+    by_edition = db.query("world_rare_earths_china_share_by_edition", con)
+    editions = [r[0] for r in con.execute("SELECT DISTINCT edition FROM core_usgs_mcs__world_production ORDER BY 1").fetchall()]
+    assert by_edition["edition"].tolist() == editions
+    last = by_edition.iloc[-1]
+    china, world = con.execute(
+        """SELECT max(value) FILTER (WHERE country_iso3 = 'CHN'), max(value) FILTER (WHERE aggregate_kind = 'world_total')
+           FROM core_usgs_mcs__world_production WHERE edition = ? AND commodity_id = 'rare_earths' AND stage = 'mine' AND year = ?""",
+        [int(last["edition"]), int(last["year"])]).fetchone()
+    assert last["share_pct"] == pytest.approx(100 * china / world)
+    assert (by_edition["year"] == by_edition["edition"] - 1).all()
+
+
+def test_chapter_cites_the_data_release_of_the_latest_edition(shares):
+    """A new MCS edition needs its own bibliography entry; fail loudly until it has one."""
+    key = f"usgs{drivers.shares_edition(shares)}mcsdata"
+    assert f"@{key}" in (ROOT / "chapters" / "01-drivers.qmd").read_text(encoding="utf-8")
+    assert re.search(rf"@\w+\{{{key},", (ROOT / "references.bib").read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------------ BGS refined output
+
+def test_china_refined_cobalt_2021_equals_direct_query(con, refined):
+    china, total = con.execute(
+        """SELECT sum(value) FILTER (WHERE country_iso3 = 'CHN'), sum(value)
+           FROM core_bgs__world_production
+           WHERE commodity = 'cobalt refined' AND sub_commodity = '' AND year = 2021""").fetchone()
+    assert china == 128000  # BGS WMS, China refined cobalt 2021, tonnes
+    got = drivers.refined_share(refined, "cobalt", 2021)
+    assert got == pytest.approx(100 * china / total)
+    assert 70 < got < 85
+    assert drivers.refined_latest_year(refined) == 2021
+    assert drivers.refined_share_text(refined, "cobalt") == f"{100 * china / total:.0f}%"
+
+
+def test_unknown_is_not_zero_and_empty_years_drop(refined):
+    cobalt_cn = refined[(refined["commodity_id"] == "cobalt") & (refined["country_iso3"] == "CHN")]
+    assert cobalt_cn.loc[cobalt_cn["year"] < drivers.china_first_year(refined, "cobalt"), "share_pct"].isna().all()
+    assert drivers.china_first_year(refined, "cobalt") == 1983
+    nickel_years = refined.loc[refined["commodity_id"] == "nickel", "year"]
+    assert nickel_years.min() == 1977  # BGS gives no nickel smelter/refinery figure for 1972-1976
+    assert refined["countries_with_figure"].gt(0).all()
+
+
+def test_nickel_sulfate_is_not_added_to_metal_content(con, refined):
+    total = refined.loc[(refined["commodity_id"] == "nickel") & (refined["year"] == 2021), "total_t"].iloc[0]
+    main = _scalar(con, """SELECT sum(value) FROM core_bgs__world_production
+                           WHERE commodity = 'nickel smelter/refined' AND sub_commodity = '' AND year = 2021""")
+    with_sulfate = _scalar(con, """SELECT sum(value) FROM core_bgs__world_production
+                                   WHERE commodity = 'nickel smelter/refined' AND year = 2021""")
+    assert total == main and with_sulfate > main
+
+
+def test_east_west_germany_not_double_counted(refined):
+    key = ["commodity", "country_name", "year"]
+    assert not refined.duplicated(key).any()
+
+
+def test_refined_story_matches_the_prose(refined):
+    """The prose says cobalt refining is mostly Chinese and China's nickel share has fallen
+    from its peak while Indonesia's overtook it."""
+    assert drivers.refined_share(refined, "cobalt") > 50
+    peak_year, _ = drivers.china_peak(refined, "nickel")
+    assert drivers.refined_share(refined, "nickel") < drivers.refined_share(refined, "nickel", peak_year)
+    assert drivers.refined_leader(refined, "nickel") == "Indonesia"
+    assert drivers.year_china_passed(refined, "cobalt", 50) == 2017
+    assert drivers.seed_claim_value("sun2024battery-060") == "72%"
+
+
+def test_lithium_comparison_with_the_commentary(shares):
+    """The prose calls the three countries' share 'well below' the commentary's >80%."""
+    assert drivers.seed_claim_value("ciaps2022biden-050") == "80%"
+    text = drivers.combined_share_text(shares, "lithium", "mine production", ["AUS", "CHL", "ARG"])
+    assert float(text.rstrip("%")) < 70
+
+
+def test_refined_chart_spec(refined):
+    spec = drivers.refined_chart(refined).to_dict()
+    layers = spec["layer"]
+    enc = layers[0]["encoding"]
+    assert enc["x"]["field"] == "year" and enc["y"]["field"] == "share_pct"
+    assert enc["color"]["field"] == "series"
+    assert enc["y"]["scale"]["domain"] == [0, 100]
+    assert any("tooltip" in layer["encoding"] for layer in layers)
+    assert "BGS" in json.dumps(spec["title"])
+    values = next(iter(spec["datasets"].values()))
+    assert {v["country_iso3"] for v in values} == {"CHN"}
+    assert all(v["share_pct"] is not None for v in values)
