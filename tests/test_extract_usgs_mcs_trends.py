@@ -14,6 +14,7 @@ import pytest
 
 from analysis.errors import ExtractError
 from helpers import mirror_copy
+from analysis.extract import corrections
 from analysis.extract import usgs_mcs_trends as trends
 from analysis.paths import ROOT, SQL_DIR
 
@@ -132,6 +133,99 @@ def test_misfiled_salient_files_are_not_read(tables):
     assert not files & (set(trends.NOT_SALIENT_FILES) | set(trends.MISALIGNED_FILES))
 
 
+# ---------------------------------------------------------------- unit corrections
+
+def test_gallium_2024_grams_are_kilograms(tables):
+    # mcs2024-galli_salient.csv line 2: Consump_g 14900 for 2019; its _meta.xml says Consump_kg,
+    # and MCS 2023 Consump_kg prints 14900 for 2019 too.
+    sal = tables["core_usgs_mcs__us_salient"]
+    row = _one(sal, edition=2024, commodity_id="gallium", statistic_detail="Consump_g", year=2019)
+    assert (row["value"], row["unit"], row["unit_original"], row["unit_correction_id"]) == \
+        (14.9, "t", "g", "usgs_mcs_2024_galli_salient_consump_g")
+    assert pd.isna(row["quality_flag"])
+    assert _one(sal, edition=2023, commodity_id="gallium", statistic_detail="Consump_kg", year=2019)["value"] == 14.9
+
+
+def test_lead_2023_consumption_is_thousand_tons(tables):
+    # mcs2023-lead_salient.csv line 3: Consump_t 1550 for 2019; metadata Consump_kt.
+    row = _one(tables["core_usgs_mcs__us_salient"], edition=2023, commodity_id="lead", statistic_detail="Consump_t", year=2019)
+    assert (row["value"], row["unit_original"], row["unit_correction_id"]) == \
+        (1_550_000.0, "t", "usgs_mcs_2023_lead_salient_consump_t")
+
+
+def test_price_columns_labelled_as_masses(tables):
+    sal = tables["core_usgs_mcs__us_salient"]
+    # mcs2024-bauxi_salient.csv: Alumina_Price_kt 462 for 2021 is $/t (metadata Alumina_Price_dt).
+    row = _one(sal, edition=2024, commodity_id="bauxite_and_alumina", statistic_detail="Alumina_Price_kt", year=2021)
+    assert (row["value"], row["unit"], row["unit_original"]) == (462.0, "usd_per_t", "kt")
+    # mcs2024-mercu_salient.csv: Price_Imports_df 29 for 2021 is $/kg, not $/flask.
+    row = _one(sal, edition=2024, commodity_id="mercury", statistic_detail="Price_Imports_df", year=2021)
+    assert (row["value"], row["unit"]) == (29_000.0, "usd_per_t")
+    # MCS 2026 manganese: Unit 'dollars per metric ton', label '... dollars per metric ton unit'.
+    row = _one(sal, edition=2026, commodity_id="manganese", statistic="price", year=2022)
+    assert (row["value"], row["unit"], row["unit_original"]) == (5.97, "usd_per_mtu", "dollars per metric ton")
+
+
+def test_repeated_column_corrected_by_position(tables):
+    # mcs2024-nicke_salient.csv has two columns "Price_dt dlb (both used)": $/t then $/lb.
+    sal = tables["core_usgs_mcs__us_salient"]
+    hit = sal[(sal["edition"] == 2024) & (sal["commodity_id"] == "nickel") & (sal["year"] == 2021)
+              & (sal["statistic_detail"] == "Price_dt dlb (both used)")].sort_values("occurrence")
+    assert hit["value"].round(0).tolist() == [18476.0, round(8.38 * trends.LB_PER_T)]
+
+
+def test_glued_unit_reads_as_mass_outside_prices(tables):
+    # mcs2024-tungs_salient.csv "Consump_Reportedt": metric tons (metadata Consump_Reported_t), not $/t.
+    row = _one(tables["core_usgs_mcs__us_salient"], edition=2024, commodity_id="tungsten", statistic_detail="Consump_Reportedt", year=2019)
+    assert (row["unit"], row["unit_original"]) == ("t", "t") and pd.isna(row["unit_correction_id"])
+
+
+def test_lead_2024_misaligned_labels_flagged(tables):
+    sal = tables["core_usgs_mcs__us_salient"]
+    lead = sal[sal["source_file"].isin(list(trends.LABELS_MISALIGNED))]
+    assert len(lead) and (lead["quality_flag"] == "labels_misaligned").all()
+    # "Price_LME_ctslb" holds 99.9 for 2019: the North American price of MCS 2023, not its LME 90.6.
+    assert _one(sal, edition=2024, commodity_id="lead", statistic_detail="Price_LME_ctslb", year=2019)["value_original"] == "99.9"
+
+
+def _corrections_with(tmp_path: Path, row: str) -> Path:
+    path = tmp_path / "unit_corrections.csv"
+    path.write_text(",".join(corrections.HEADER) + "\n" + row + "\n", encoding="utf-8")
+    return path
+
+
+def test_correction_contradicting_metadata_stops_extract(tmp_path, monkeypatch):
+    # mcs2024-galli_meta.xml says Consump_kg is kilograms; a correction to metric tons must fail.
+    path = _corrections_with(tmp_path, "x,2024,usgs-mcs-2024/salient/mcs2024-galli_salient.csv,Consump_g,consumption,"
+                                       "gallium,grams,metric tons,metadata: wrong on purpose")
+    monkeypatch.setattr(corrections, "UNIT_CORRECTIONS_CSV", path)
+    with pytest.raises(ExtractError) as err:
+        trends.extract(MIRROR)
+    assert err.value.row == 2 and "kilograms" in str(err.value)
+
+
+def test_stale_correction_stops_extract(tmp_path, monkeypatch):
+    path = _corrections_with(tmp_path, "x,2024,usgs-mcs-2024/salient/mcs2024-galli_salient.csv,Consump_mg,consumption,"
+                                       "gallium,grams,kilograms,values checked by hand")
+    monkeypatch.setattr(corrections, "UNIT_CORRECTIONS_CSV", path)
+    with pytest.raises(ExtractError) as err:
+        trends.extract(MIRROR)
+    assert err.value.row == 2 and "matches no value" in str(err.value)
+
+
+def test_unit_jump_check_catches_injected_unit_error(tables):
+    bad = dict(tables)
+    sal = tables["core_usgs_mcs__us_salient"].copy()
+    # Read MCS 2025 gallium consumption (Consump_kg) as if its column said g, the MCS 2024 slip.
+    hit = (sal["edition"] == 2025) & (sal["commodity_id"] == "gallium") & (sal["statistic_detail"] == "Consump_kg")
+    assert hit.sum() == 5
+    sal.loc[hit, "value"] = sal.loc[hit, "value"] / 1000
+    bad["core_usgs_mcs__us_salient"] = sal
+    failing = _run_checks(bad)
+    assert failing["usgs_mcs_trends__salient_unit_jumps"] >= 2  # 2024->2025 and 2025->2026
+    assert sum(failing.values()) == failing["usgs_mcs_trends__salient_unit_jumps"]
+
+
 # ---------------------------------------------------------------- critical minerals
 
 def test_critical_list_counts(tables):
@@ -197,7 +291,7 @@ def test_malformed_salient_unnamed_column(tmp_path):
 # ---------------------------------------------------------------- validation SQL
 
 def test_validations_pass_on_real_data(tables):
-    assert len(CHECKS) == 4
+    assert len(CHECKS) == 5
     assert _run_checks(tables) == {p.stem: 0 for p in CHECKS}
 
 

@@ -4,6 +4,7 @@ Every expected value was read off the mirror file (and line) named in the test.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from pathlib import Path
@@ -14,6 +15,7 @@ import pytest
 
 from analysis.errors import ExtractError
 from helpers import mirror_copy
+from analysis.extract import corrections
 from analysis.extract import usgs_mcs_world as world
 from analysis.extract.commodities import commodity_id, known_names
 from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR
@@ -147,6 +149,121 @@ def test_2025_unit_fix_titanium_concentrates(tables):
     # MCS2025_World_Data.csv line 1124: China ilmenite 3250 labelled "metric tons" (thousand in fact)
     row = _one(tables[PROD], edition=2025, commodity_id="titanium_mineral_concentrates", country_name="China", year=2023)
     assert row.value == 3_250_000 and row.unit_original == "metric tons"
+    assert (row.unit_read, row.unit_correction_id) == ("thousand metric tons", "usgs_mcs_2025_timin_kt")
+
+
+# ------------------------------------------------------------------------ units: notes and reviewed corrections
+
+def _res(tables, edition, commodity, country, **more):
+    return _one(tables[RES], edition=edition, commodity_id=commodity, country_name=country, **more)
+
+
+def test_note_unit_reads_only_unit_statements():
+    assert world.note_unit(" (Reserve data is thousand metric tons).") == "thousand metric tons"
+    assert world.note_unit("NA (Reserve data is thousand metric tons).") == "thousand metric tons"
+    assert world.note_unit("Crude Ore, million metric tons") == "million metric tons"
+    assert world.note_unit("Units are thousand metric tons, gross weight, of marketable chromite ore.") == "thousand metric tons"
+    # a quantity, not the table's unit
+    assert world.note_unit("For Australia, Joint Ore Reserves Committee-compliant or equivalent reserves were 27 million tons.") is None
+    assert world.note_unit("Shipping grade") is None and world.note_unit("") is None
+
+
+def test_2023_chromium_production_unit_from_note(tables):
+    # mcs2023-chrom_world.csv line 6: South Africa, Prod_t_2021 = 18600, Prod_notes "Units are thousand
+    # metric tons, gross weight, ..." (the metadata names the column Prod_kt_2021; MCS 2024 Prod_kt 19,100 for 2022)
+    row = _one(tables[PROD], edition=2023, commodity_id="chromium", country_name="South Africa", year=2021)
+    assert (row.value, row.source_row, row.value_original) == (18_600_000, 6, "18600")
+    assert (row.unit_original, row.unit_read, row.unit_correction_id) == ("metric tons", "thousand metric tons", "note:Prod_notes")
+
+
+def test_2025_molybdenum_reserves_unit_from_note_on_other_rows(tables):
+    # MCS2025_World_Data.csv line 712: Chile, UNIT_MEAS "metric tons", RESERVES_2024 = 1400, no note on the
+    # row; lines 707/716/719/723 say "(Reserve data is thousand metric tons)." MCS 2024: Reserves_kt 1400.
+    row = _res(tables, 2025, "molybdenum", "Chile")
+    assert (row.value, row.source_row, row.value_original) == (1_400_000, 712, "1400")
+    assert (row.unit_original, row.unit_read, row.unit_correction_id) == ("metric tons", "thousand metric tons", "note:RESERVE_NOTES")
+    assert _res(tables, 2024, "molybdenum", "Chile").value == row.value
+    prod = _one(tables[PROD], edition=2025, commodity_id="molybdenum", country_name="Chile", year=2024)
+    assert prod.value == 38_000 and pd.isna(prod.unit_correction_id)  # production stays in metric tons
+
+
+def test_2025_vanadium_reserves_unit_from_world_total_note(tables):
+    # line 1192: World total RESERVES_2024 = 18000 " (Reserve data is thousand metric tons)."; line 1187:
+    # Australia 8500 with no unit note (its JORC note says "reserves were 3 million tons").
+    assert _res(tables, 2025, "vanadium", "World").value == 18_000_000
+    row = _res(tables, 2025, "vanadium", "Australia")
+    assert (row.value, row.source_row, row.unit_correction_id) == (8_500_000, 1187, "note:RESERVE_NOTES")
+
+
+def test_2025_iron_ore_reserves_in_million_tons_from_note(tables):
+    # line 537: Australia, UNIT_MEAS "thousand metric tons", RESERVES_2024 = 58000, "Crude Ore, million metric tons";
+    # MCS 2026 line 3821: 59,000 million metric tons for 2025.
+    row = _res(tables, 2025, "iron_ore", "Australia", source_row=537)
+    assert row.value == 58_000_000_000 and row.unit_read == "million metric tons"
+    assert _res(tables, 2026, "iron_ore", "Australia", source_row=3821).value == 59_000_000_000
+
+
+def test_2024_selenium_reserves_reviewed_correction(tables):
+    # mcs2024-selen_world.csv line 2: United States, Reserves_kt = 11000; the metadata names the column
+    # Reserves_t, MCS 2023 Reserves_t has 10000 and MCS 2025 10000 metric tons.
+    row = _res(tables, 2024, "selenium", "United States")
+    assert (row.value, row.value_original, row.source_row) == (11_000, "11000", 2)
+    assert (row.unit_original, row.unit_read, row.unit_correction_id) == \
+        ("thousand metric tons", "metric tons", "usgs_mcs_2024_selen_reserves_t")
+    assert _res(tables, 2023, "selenium", "United States").value == 10_000
+    assert _res(tables, 2025, "selenium", "United States").value == 10_000
+
+
+def test_2023_rhenium_reserves_reviewed_correction(tables):
+    # mcs2023-rheni_world.csv line 2: United States, Reserves_kt = 400000; metadata Reserves_kg; 400,000 kg in 2024-2026.
+    row = _res(tables, 2023, "rhenium", "United States")
+    assert row.value == 400 and row.unit_correction_id == "usgs_mcs_2023_rheni_reserves_kg"
+    assert [_res(tables, e, "rhenium", "United States").value for e in (2024, 2025, 2026)] == [400, 400, 400]
+
+
+def test_talc_and_vanadium_reserves_reviewed_corrections(tables):
+    # mcs2024-talc_world.csv line 2: United States (crude), Reserves_t = 140000 (metadata: Reserves_kt)
+    talc = _res(tables, 2024, "talc_and_pyrophyllite", "United States")
+    assert talc.value == 140_000_000 and talc.unit_correction_id == "usgs_mcs_2024_talc_reserves_kt"
+    assert _res(tables, 2023, "talc_and_pyrophyllite", "United States").value == talc.value
+    # mcs2023-vanad_world.csv line 8: World total, Reserves_t = 26000; usgs_mcs2026 line 8392: 21,000 "metric tons"
+    v23 = _res(tables, 2023, "vanadium", "World")
+    v26 = _res(tables, 2026, "vanadium", "World")
+    assert (v23.value, v23.source_row, v23.unit_correction_id) == (26_000_000, 8, "usgs_mcs_2023_vanad_reserves_kt")
+    assert (v26.value, v26.source_row, v26.unit_correction_id) == (21_000_000, 8392, "usgs_mcs_2026_vanad_reserves_kt")
+    assert _res(tables, 2024, "vanadium", "World").value == 19_000_000 and \
+        pd.isna(_res(tables, 2024, "vanadium", "World").unit_correction_id)
+
+
+def test_2025_industrial_sand_production_reviewed_correction(tables):
+    # MCS2025_World_Data.csv line 933: United States, "metric tons", PROD_2023 = 133000 (the 2025 salient file:
+    # Sold_kt 133,000 for 2023); MCS 2024 Prod_kt_est_2023 = 130,000.
+    row = _one(tables[PROD], edition=2025, commodity_id="sand_and_gravel_industrial", country_name="United States", year=2023)
+    assert (row.value, row.source_row) == (133_000_000, 933)
+    assert row.unit_correction_id == "usgs_mcs_2025_sandi_production_kt" and row.unit_original == "metric tons"
+    prev = _one(tables[PROD], edition=2024, commodity_id="sand_and_gravel_industrial", country_name="United States", year=2023)
+    assert prev.value == 130_000_000
+
+
+def test_every_unit_correction_is_applied(tables):
+    rows = corrections.for_scope(corrections.WORLD)  # the world rows of the shared file
+    ids = {c.correction_id for c in rows}
+    assert {"usgs_mcs_2023_rheni_reserves_kg", "usgs_mcs_2024_selen_reserves_t", "usgs_mcs_2026_vanad_reserves_kt"} <= ids
+    assert not any("/salient/" in c.source_file for c in rows)
+    assert len(ids) == len(rows) and all(len(c.evidence) > 80 for c in rows)
+    applied = set(pd.concat([tables[PROD], tables[RES]])["unit_correction_id"].dropna())
+    assert ids <= applied
+
+
+def test_unit_correction_matching_no_row_is_an_error(tables):
+    rows = [dataclasses.replace(c, unit_published="metric tons") if c.correction_id == "usgs_mcs_2024_selen_reserves_t" else c
+            for c in corrections.for_scope(corrections.WORLD)]
+    long = world._extract_percommodity(MIRROR, 2024)
+    long["commodity_id"] = long["commodity_id"].astype(str)
+    with pytest.raises(ExtractError, match="usgs_mcs_2024_selen_reserves_t matches no row") as err:
+        world.apply_unit_corrections(long, 2024, tuple(rows))
+    selen = next(c for c in rows if c.correction_id == "usgs_mcs_2024_selen_reserves_t")
+    assert (err.value.file, err.value.column, err.value.row) == ("data/reference/unit_corrections.csv", "correction_id", selen.line)
 
 
 def test_revisions_rare_earth_reserves(tables):
@@ -222,3 +339,33 @@ def test_validation_sql_catches_injected_rows(tables):
     assert len(got["usgs_mcs_world__values_valid"]) == 1
     sums = got["usgs_mcs_world__countries_sum_to_world"]
     assert ((sums["commodity_id"] == "cobalt") & (sums["edition"] == 2026) & (sums["year"] == 2025)).any()
+
+
+def test_unit_jump_validation_catches_injected_unit_error(tables):
+    # Copper reserves of MCS 2025 read in metric tons instead of thousand metric tons: every country
+    # drops by 1000 against 2024 and rises by 1000 into 2026.
+    res = tables[RES].copy()
+    copper = (res["edition"] == 2025) & (res["commodity_id"] == "copper")
+    assert copper.sum() > 10
+    res.loc[copper, ["value", "value_low", "value_high"]] /= 1000
+    frames = {**tables, RES: res, world.REVISIONS: world.revisions(tables[PROD], res)}
+    got = _checks(frames)["usgs_mcs_world__unit_jumps_between_editions"]
+    hits = got[got["commodity_id"] == "copper"].set_index("edition_to")["median_ratio"]
+    assert hits[2025] == pytest.approx(0.001) and hits[2026] == pytest.approx(1000, rel=0.2)
+    assert set(got["commodity_id"]) == {"copper", "gypsum"}  # gypsum: the reviewed exception
+
+
+def test_unit_jump_validation_fails_without_the_release_note(tmp_path):
+    # Without its "(Reserve data is thousand metric tons)." notes the 2025 molybdenum reserves would be
+    # read as metric tons; the validation must then name molybdenum 2024->2025 and 2025->2026.
+    rel = "usgs-mcs-2025/world/MCS2025_World_Data.csv"
+    raw = _mirror_copy(tmp_path, rel)
+    path = raw / rel
+    text = path.read_text(encoding="utf-8-sig")
+    assert text.count("(Reserve data is thousand metric tons).") == 5
+    lines = [ln.replace("(Reserve data is thousand metric tons).", "") if ",Molybdenum ," in ln else ln
+             for ln in text.split("\n")]
+    path.write_text("\n".join(lines), encoding="utf-8-sig")
+    got = _checks(world.extract(raw))["usgs_mcs_world__unit_jumps_between_editions"]
+    moly = got[got["commodity_id"] == "molybdenum"]
+    assert list(moly["edition_to"]) == [2025, 2026] and set(moly["table"]) == {"world_reserves"}

@@ -310,3 +310,16 @@ def test_changed_extract_changes_the_execution_key(tmp_path):
     assert inputs_digest(tmp_path, extracts) == before
     (extracts / "core_x__y.parquet").write_bytes(b"two")
     assert inputs_digest(tmp_path, extracts) != before
+
+
+def test_table_columns_never_narrower_than_their_longest_word():
+    """A short column beside a long one must still fit its longest word (ids, amounts)."""
+    from analysis.render.execute import CHAR_SHARE, column_shares
+
+    columns = ["Programme", "Instrument", "Year", "Amount"]
+    rows = [["A very long description of a programme " * 3, "Appropriation", "2022", "3,500,000,000"]]
+    shares = column_shares(columns, rows)
+    assert abs(sum(shares) - 1) < 1e-9
+    for share, word in zip(shares, ["description", "Appropriation", "2022", "3,500,000,000"]):
+        assert share >= len(word) * CHAR_SHARE
+    assert shares[0] == max(shares)  # the long text still gets the most room

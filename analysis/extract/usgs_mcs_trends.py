@@ -16,6 +16,18 @@ Decisions a reader should know about (each one is a named constant below):
   (`MISALIGNED_FILES`): which value belongs to which column cannot be told from the file,
   so the file is skipped whole rather than guessed; any *other* file like that stops the
   extract.
+- Some column names carry the wrong unit (MCS 2024 gallium `Consump_g` for kilograms, MCS
+  2023 lead `Consump_t` for thousand tons, prices labelled `_kt`, `_mct`, `_t`, `_df`), or none.
+  The reviewed rows of `data/reference/unit_corrections.csv` give the right unit; a row whose
+  evidence cites the metadata is checked against the `_meta.xml` beside the file on every
+  build (the metadata is not trusted blindly: MCS 2024 chromium's says $/t for values in
+  $/lb). Corrected rows carry the correction's id in `unit_correction_id` (as the world
+  tables do) and keep `unit_original`; a correction that no longer matches stops the extract.
+  The file is read and validated, and its rows divided between this extract and the world
+  one, by analysis.extract.corrections. The SQL check
+  `usgs_mcs_trends__salient_unit_jumps` compares consecutive editions like for like.
+- MCS 2024 and 2025 lead: column names and values are out of step (`LABELS_MISALIGNED`);
+  the values are kept, flagged `labels_misaligned`, not relabelled.
 - Some MCS 2023/2024 column names start with the USGS database artefact
   "CASE STATEMENT ERROR" in place of the statistic. We keep those values with
   `statistic = "unlabelled"` and the column name as published.
@@ -38,11 +50,13 @@ from __future__ import annotations
 import csv
 import io
 import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pandas as pd
 
 from analysis.errors import ExtractError
+from analysis.extract import corrections as unit_corrections
 from analysis.extract.commodities import commodity_id, known_names
 from analysis.extract.countries import clean_name, harmonise
 from analysis.extract.quirks import (
@@ -58,7 +72,7 @@ from analysis.paths import REFERENCE_DIR
 
 WIDE_EDITIONS = (2023, 2024, 2025)
 LONG_EDITION = 2026
-LONG_FILE = "usgs-mcs-2026/usgs_mcs2026_commodities_data.csv"
+LONG_FILE = unit_corrections.BOOK_FILE_2026
 LONG_ENCODING = "cp1252"
 CRITICAL_2018_CSV = REFERENCE_DIR / "critical_minerals_2018.csv"
 
@@ -71,6 +85,22 @@ MISALIGNED_FILES = {
     "usgs-mcs-2024/salient/mcs2024-felds_salient.csv": "every data row has one value more than there are column names",
     "usgs-mcs-2024/salient/mcs2024-fluor_salient.csv": "every data row has two values more than there are column names",
 }
+# Files whose column names are in one order and values in another. MCS 2024 and 2025 lead:
+# the values follow the MCS 2026 rows (mine lead in concentrates, mine recoverable lead,
+# primary refinery, secondary refinery, imports of concentrates, of refined metal, exports of
+# concentrates, of refined metal, apparent consumption, North American price, ...): e.g.
+# "Imports_Concentrates_kt" holds 501 for 2019, which MCS 2023 prints as Imports_Metal_kt, and
+# "Price_LME_ctslb" holds 99.9, the MCS 2023 North American price (LME 90.6). Neither the column
+# names nor the file's metadata describe the values, so the values are kept as published and
+# every row is flagged `labels_misaligned` rather than relabelled by guesswork.
+LABELS_MISALIGNED = {
+    "usgs-mcs-2024/salient/mcs2024-lead_salient.csv": "values follow the MCS 2026 row order, not the column names",
+    "usgs-mcs-2025/salient/mcs2025-lead_salient.csv": "values follow the MCS 2026 row order, not the column names",
+}
+# Reviewed unit corrections: the `salient` rows of data/reference/unit_corrections.csv (see
+# analysis.extract.corrections for the scope rule). A row whose evidence starts with "metadata"
+# is checked against the `_meta.xml` beside the file on every build.
+LABELS_MISALIGNED_FLAG = "labels_misaligned"
 CASE_ERROR = "CASE STATEMENT ERROR"
 _QMARK_MINUS = re.compile(r"^\?(\d[\d,]*(?:\.\d+)?)$")
 
@@ -95,8 +125,8 @@ STATISTICS = {
 # Product prefixes some files put before the statistic ("Bauxite_Mine_kt", "HPQNIR_pct").
 _PRODUCT_PREFIX = re.compile(r"^(Alumina|Bauxite|Bort|Stones|Granite|HPQ|Crystal)_?", re.I)
 
-LB_PER_T = 2204.62262185
-SHORT_TON_T = 0.90718474
+LB_PER_T = unit_corrections.LB_PER_T
+SHORT_TON_T = unit_corrections.SHORT_TON_T
 # Unit token in a wide column name -> (normalised unit, factor to multiply the value by).
 WIDE_UNITS = {
     "t": ("t", 1.0), "kt": ("t", 1e3), "mmt": ("t", 1e6), "kg": ("t", 1e-3), "g": ("t", 1e-6),
@@ -106,21 +136,17 @@ WIDE_UNITS = {
     "dst": ("usd_per_t", 1 / SHORT_TON_T), "dtoz": ("usd_per_troy_oz", 1.0), "dto": ("usd_per_troy_oz", 1.0),
     "dct": ("usd_per_carat", 1.0), "df": ("usd_per_flask", 1.0), "msqft": ("ft2", 1e6), "index": ("index", 1.0),
 }
-# 2026 `Unit` -> (normalised unit, factor).
-LONG_UNITS = {
-    "metric tons": ("t", 1.0), "tons": ("t", 1.0), "thousand metric tons": ("t", 1e3),
-    "million metric tons": ("t", 1e6), "kilograms": ("t", 1e-3), "thousand metric dry tons": ("t", 1e3),
-    "million carats": ("carat", 1e6), "million cubic meters": ("m3", 1e6), "million dollars": ("usd", 1e6),
-    "million liters": ("l", 1e6), "number": ("count", 1.0), "percent": ("pct", 1.0),
-    "cents per pound": ("usd_per_t", LB_PER_T / 100), "dollars per metric ton": ("usd_per_t", 1.0),
-    "dollars per ton": ("usd_per_t", 1.0), "dollars per short ton": ("usd_per_t", 1 / SHORT_TON_T),
-    "dollars per kilogram": ("usd_per_t", 1e3), "dollars per pound": ("usd_per_t", LB_PER_T),
-    "dollars per gram": ("usd_per_t", 1e6), "dollars per 10-grams": ("usd_per_t", 1e5),
-    "dollars per 25 grams": ("usd_per_t", 4e4), "dollars per 50 grams": ("usd_per_t", 2e4),
-    "dollars per 100 milliliters": ("usd_per_100_ml", 1.0), "dollars per 100 mililiters": ("usd_per_100_ml", 1.0),
-    "dollars per carat": ("usd_per_carat", 1.0), "dollars per dry metric ton unit": ("usd_per_dmtu", 1.0),
-    "dollars per troy ounce": ("usd_per_troy_oz", 1.0), "index": ("index", 1.0), "": (None, 1.0),
+# What a column-name token means, in the words of the metadata and the 2026 Unit column (the
+# vocabulary of data/reference/unit_corrections.csv, `unit_published`).
+TOKEN_TEXT = {
+    "": "", "g": "grams", "kg": "kilograms", "t": "metric tons", "kt": "thousand metric tons",
+    "mmt": "million metric tons", "mct": "million carats", "mcm": "million cubic meters",
+    "dt": "dollars per metric ton", "dkg": "dollars per kilogram", "dlb": "dollars per pound",
+    "df": "dollars per flask", "ctslb": "cents per pound", "pct": "percent", "index": "index",
 }
+# 2026 `Unit` -> (normalised unit, factor): the salient part of the one unit vocabulary shared
+# with the world extract (analysis.extract.corrections).
+LONG_UNITS = {u: unit_corrections.UNITS[u] for u in unit_corrections.SALIENT_UNITS}
 # Statistics whose unit is fixed whatever the column name says ("NIR_Compounds-Metals_t",
 # "Employment_Sponge_t" are USGS labelling slips).
 FIXED_UNIT = {"net_import_reliance": "pct", "employment": "count"}
@@ -133,7 +159,7 @@ _VARIABLE = re.compile(r"^variable\b", re.I)
 SALIENT_COLUMNS = [
     "edition", "commodity_id", "commodity_name", "statistic", "statistic_detail", "occurrence", "year",
     "value", "unit", "value_original", "unit_original", "value_flag", "is_estimate", "value_low",
-    "value_high", "notes", "source_file", "source_row",
+    "value_high", "notes", "source_file", "source_row", "quality_flag", "unit_correction_id",
 ]
 
 RESOURCES = {
@@ -165,6 +191,8 @@ RESOURCES = {
             "notes": {"type": "string", "description": "2026 Notes as published"},
             "source_file": {"type": "string", "description": "path inside the mirror"},
             "source_row": {"type": "integer", "description": "1-based line"},
+            "quality_flag": {"type": "string", "description": "null, or `labels_misaligned` (the file's column names do not describe its values, see LABELS_MISALIGNED; values kept as published, do not use by label)"},
+            "unit_correction_id": {"type": "string", "description": "id in data/reference/unit_corrections.csv when a reviewed correction gave the unit (`unit_original` keeps the published one), as in the world tables; else null"},
         },
     },
     "core_usgs_mcs__net_import_reliance": {
@@ -335,6 +363,83 @@ def _year(text: str, *, file: str, column: str, row: int) -> int:
 
 
 # ---------------------------------------------------------------------------------------
+# Reviewed unit corrections
+# ---------------------------------------------------------------------------------------
+# Metadata unit text -> normalised unit, beyond LONG_UNITS (qualifiers after a comma or " of"
+# are dropped first: "kilograms, gallium content", "dollars per ... of tungsten trioxide").
+_META_UNITS = {"percentage": ("pct", 1.0), "dollars/pound": ("usd_per_t", LB_PER_T),
+               "dollars/kilogram": ("usd_per_t", 1e3), "million square feet": ("ft2", 1e6)}
+
+
+def load_unit_corrections(path: Path | None = None) -> dict[tuple[str, str], dict]:
+    """The salient rows of the reviewed unit-corrections file, keyed by (source_file, column),
+    each with a `used` count that the readers below increase."""
+    return {(c.source_file, c.column): {**vars(c), "used": 0}
+            for c in unit_corrections.for_scope(unit_corrections.SALIENT, path)}
+
+
+def _meta_path(raw: Path, rel: str) -> Path | None:
+    """The `_meta.xml` that describes a wide salient file (names differ: mcs2023-scandi/-scand)."""
+    path = raw / rel
+    key = re.sub(r"^mcs\d{4}-?", "", path.name.lower().replace("_salient.csv", ""))[:5]
+    hits = [p for p in path.parent.glob("*_meta.xml")
+            if re.sub(r"^mcs\d{4}-?", "", p.name.lower().replace("_meta.xml", ""))[:5] == key]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _meta_attrs(meta: Path) -> list[tuple[str, str]]:
+    """(label, unit text) of the salient entity's value attributes, in order."""
+    data = meta.read_bytes().decode("utf-8", "replace")
+    try:
+        root = ET.fromstring(data)
+    except ET.ParseError:  # a few releases carry a bare "&" (S&P) in free text
+        root = ET.fromstring(re.sub(r"&(?!amp;|lt;|gt;|quot;|apos;|#)", "&amp;", data))
+    for det in root.iter("detailed"):
+        if "salient" in (det.findtext("enttyp/enttypl") or "").lower():
+            attrs = [((a.findtext("attrlabl") or "").strip(), (a.findtext(".//attrunit") or "").strip())
+                     for a in det.findall("attr")]
+            return attrs[3:]
+    return []
+
+
+def _meta_unit(text: str) -> tuple[str | None, float] | None:
+    t = re.split(r",| of | \(", text.lower().strip())[0].strip()
+    return _META_UNITS.get(t) or LONG_UNITS.get(t)
+
+
+def _check_metadata(raw: Path, rel: str, names: list[str], position: int, fix: dict) -> None:
+    """A correction that cites the metadata must agree with the `_meta.xml` attribute's unit."""
+    meta = _meta_path(raw, rel)
+    where = dict(column="evidence", row=fix["line"])
+    if meta is None:
+        raise ExtractError(fix["file"], f"evidence cites metadata but no _meta.xml describes {rel}", **where)
+    attrs = _meta_attrs(meta)
+    stem = lambda label: re.sub(r"[^a-z0-9]", "", label.lower())  # noqa: E731
+
+    def bare(label: str) -> str:
+        unit = _split_column(label)[1]
+        s_ = stem(label)
+        return s_[: -len(unit)] if unit and s_.endswith(unit) else s_
+
+    col = names[position]
+    hit = [a for a in attrs if bare(a[0]) == bare(col) or stem(a[0]) == stem(col)]
+    if len(hit) != 1 and len(attrs) == len(names):  # label too mangled or repeated: same position
+        hit = [attrs[position]]
+    if len(hit) != 1:
+        raise ExtractError(fix["file"], f"no single attribute of {meta.name} matches column {col!r}", **where)
+    label, text = hit[0]
+    if _meta_unit(text) != LONG_UNITS[fix["unit_corrected"]]:
+        raise ExtractError(fix["file"], f"{meta.name} gives {label!r} the unit {text!r}, not {fix['unit_corrected']!r}", **where)
+
+
+def _unused(corrections: dict[tuple[str, str], dict]) -> None:
+    """Every salient correction must have been applied: a stale one is an error."""
+    rows = [unit_corrections.UnitCorrection(**{k: v for k, v in fix.items() if k != "used"})
+            for fix in corrections.values()]
+    unit_corrections.require_all_used(rows, {fix["correction_id"] for fix in corrections.values() if fix["used"]})
+
+
+# ---------------------------------------------------------------------------------------
 # Wide salient files, MCS 2023-2025
 # ---------------------------------------------------------------------------------------
 def _split_column(name: str) -> tuple[str, str | None]:
@@ -353,8 +458,14 @@ def _split_column(name: str) -> tuple[str, str | None]:
         unit = last.lower()
         tokens = tokens[:-1]
     elif last:
-        for token in sorted(WIDE_UNITS, key=len, reverse=True):  # glued unit: "Apparentt", "Metalkg"
-            if len(last) > len(token) and last.endswith(token) and last[: -len(token)][-1:].isalpha():
+        # Glued unit: "Apparentt", "Metalkg", "Price_WO3dt". "Consump_Reportedt" ends in both
+        # "dt" and "t": a price column takes price tokens only and any other column takes no
+        # price token, so it reads as "Reported" + "t" (its metadata label is Consump_Reported_t).
+        is_price = (tokens[0].strip().lower() == "price") if statistic is None else None
+        for token in sorted(WIDE_UNITS, key=len, reverse=True):
+            if is_price is not None and (WIDE_UNITS[token][0].startswith("usd_per") or token == "index") != is_price:
+                continue
+            if len(last) > len(token) and last.endswith(token) and last[: -len(token)][-1:].isalnum():
                 unit = token
                 break
     if statistic is None:
@@ -371,7 +482,8 @@ def _split_column(name: str) -> tuple[str, str | None]:
     return statistic, unit
 
 
-def _wide_salient(raw: Path, edition: int) -> list[dict]:
+def _wide_salient(raw: Path, edition: int, corrections: dict | None = None) -> list[dict]:
+    corrections = {} if corrections is None else corrections
     out: list[dict] = []
     folder = raw / f"usgs-mcs-{edition}" / "salient"
     files = sorted(folder.glob("*_salient.csv"))
@@ -387,6 +499,19 @@ def _wide_salient(raw: Path, edition: int) -> list[dict]:
             raise ExtractError(rel, f"expected columns DataSource, Commodity, Year; found {names[:3]}", column=names[0] if names else None, row=1)
         value_cols = [(i, n) for i, n in enumerate(names) if i >= 3 and n]
         parsed_cols = {i: _split_column(n) for i, n in value_cols}
+        # A correction names its column as published; where a name repeats in the header (MCS
+        # 2024 nickel: "Price_dt dlb (both used)" twice, $/t then $/lb), as "<name> [n]".
+        labels = [n for _, n in value_cols]
+        keyed = [(i, f"{n} [{labels[:k + 1].count(n)}]" if labels.count(n) > 1 else n)
+                 for k, (i, n) in enumerate(value_cols)]
+        fixes = {i: corrections[(rel, label)] for i, label in keyed if (rel, label) in corrections}
+        for i, fix in fixes.items():
+            published = TOKEN_TEXT.get(parsed_cols[i][1] or "", parsed_cols[i][1])
+            if fix["unit_published"] != published:
+                raise ExtractError(fix["file"], f"{rel} column {names[i]!r} carries unit {published!r}, not {fix['unit_published']!r}", column="unit_published", row=fix["line"])
+            if fix["evidence"].lower().startswith("metadata"):
+                _check_metadata(raw, rel, labels, [i_ for i_, _ in value_cols].index(i), fix)
+        file_flag = LABELS_MISALIGNED_FLAG if rel in LABELS_MISALIGNED else None
         seen: dict[tuple, int] = {}
         for line, cells in rows:
             if len(cells) > len(names):
@@ -404,25 +529,38 @@ def _wide_salient(raw: Path, edition: int) -> list[dict]:
                 statistic, unit_token = parsed_cols[i]
                 original = cells[i]
                 p = _parse_cell(original, file=rel, column=col, row=line)
-                unit, factor = WIDE_UNITS.get(unit_token, (None, 1.0)) if unit_token else (None, 1.0)
+                token, correction_id = unit_token, None
+                if i in fixes:
+                    fix = fixes[i]
+                    if fix["commodity_id"] != cid:
+                        raise ExtractError(fix["file"], f"commodity {fix['commodity_id']!r}, but {rel} line {line} is {cid!r}", column="commodity_id", row=fix["line"])
+                    correction_id = fix["correction_id"]
+                    fix["used"] += 1
+                if i in fixes:
+                    unit, factor = LONG_UNITS[fixes[i]["unit_corrected"]]
+                else:
+                    unit, factor = WIDE_UNITS.get(token, (None, 1.0)) if token else (None, 1.0)
                 if statistic in FIXED_UNIT:
                     unit, factor = FIXED_UNIT[statistic], 1.0
                 key = (cid, name, col, year)
                 seen[key] = seen.get(key, 0) + 1
                 out.append(_salient_row(edition, cid, name, statistic, col, seen[key], year, p, factor, unit,
-                                        original, unit_token or "", None, rel, line))
+                                        original, unit_token or "", None, rel, line, quality_flag=file_flag,
+                                        unit_correction_id=correction_id))
     return out
 
 
 def _salient_row(edition, cid, name, statistic, detail, occurrence, year, p: Parsed, factor, unit,
-                 original, unit_original, notes, rel, line, is_estimate=False) -> dict:
+                 original, unit_original, notes, rel, line, is_estimate=False, quality_flag=None,
+                 unit_correction_id=None) -> dict:
     scale = (lambda v: None if v is None else v * factor)
     return {
         "edition": edition, "commodity_id": cid, "commodity_name": name, "statistic": statistic,
         "statistic_detail": detail, "occurrence": occurrence, "year": year, "value": scale(p.value),
         "unit": unit, "value_original": original, "unit_original": unit_original, "value_flag": p.flag,
         "is_estimate": bool(p.is_estimate or is_estimate), "value_low": scale(p.low), "value_high": scale(p.high),
-        "notes": notes, "source_file": rel, "source_row": line,
+        "notes": notes, "source_file": rel, "source_row": line, "quality_flag": quality_flag,
+        "unit_correction_id": unit_correction_id,
     }
 
 
@@ -445,7 +583,8 @@ def _read_long(raw: Path) -> pd.DataFrame:
     return frame
 
 
-def _long_salient(long: pd.DataFrame) -> list[dict]:
+def _long_salient(long: pd.DataFrame, corrections: dict | None = None) -> list[dict]:
+    corrections = {} if corrections is None else corrections
     out: list[dict] = []
     sal = long[long["Section"].str.startswith("Salient Statistics")]
     seen: dict[tuple, int] = {}
@@ -461,16 +600,23 @@ def _long_salient(long: pd.DataFrame) -> list[dict]:
         unit_original = r.Unit.strip()
         if unit_original not in LONG_UNITS:
             raise ExtractError(LONG_FILE, f"unknown unit {r.Unit!r}", column="Unit", row=line)
-        unit, factor = LONG_UNITS[unit_original]
+        detail = r.Statistics_detail.replace("\u00a0", " ").strip()
+        fix, correction_id, unit_used = corrections.get((LONG_FILE, detail)), None, unit_original
+        if fix is not None and fix["commodity_id"] == cid:
+            if fix["unit_published"] != unit_original:
+                raise ExtractError(fix["file"], f"{LONG_FILE} line {line} has unit {unit_original!r}, not {fix['unit_published']!r}", column="unit_published", row=fix["line"])
+            unit_used, correction_id = fix["unit_corrected"], fix["correction_id"]
+            fix["used"] += 1
+        unit, factor = LONG_UNITS[unit_used]
         if statistic in FIXED_UNIT:
             unit, factor = FIXED_UNIT[statistic], 1.0
         p = _parse_cell(r.Value, file=LONG_FILE, column="Value", row=line, qmark_minus=True)
-        detail = r.Statistics_detail.replace("\u00a0", " ").strip()
         key = (cid, name, detail, year)
         seen[key] = seen.get(key, 0) + 1
         estimate = r.Notes.strip().startswith("Estimated")
         out.append(_salient_row(LONG_EDITION, cid, name, statistic, detail, seen[key], year, p, factor, unit,
-                                r.Value, unit_original, r.Notes.strip() or None, LONG_FILE, line, estimate))
+                                r.Value, unit_original, r.Notes.strip() or None, LONG_FILE, line, estimate,
+                                unit_correction_id=correction_id))
     return out
 
 
@@ -847,6 +993,7 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
     raw = Path(raw)
     # Load inputs
     long = _read_long(raw)
+    corrections = load_unit_corrections()
 
     # Process data
     salient: list[dict] = []
@@ -854,12 +1001,13 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
     sources: list[dict] = []
     t5: list[dict] = []
     for edition in WIDE_EDITIONS:
-        salient += _wide_salient(raw, edition)
+        salient += _wide_salient(raw, edition, corrections)
         n, s = _fig2(raw, edition)
         nir += n
         sources += s
         t5 += _t5(raw, edition)
-    salient += _long_salient(long)
+    salient += _long_salient(long, corrections)
+    _unused(corrections)
     sources += _import_sources_2026(long)
     sources_frame = pd.DataFrame.from_records(sources)
     nir += _nir_2026(long, sources_frame)

@@ -16,6 +16,20 @@ Everything becomes one long table per measure, values normalised to metric tons 
 to the base of their native unit (carats, m3, litres), the published cell kept beside it.
 Official corrections published after a release are applied from the reviewed
 `data/reference/errata.csv`; an erratum that matches no row stops the extract.
+
+Units are read in this order, because the published label is sometimes wrong:
+1. the unit the release states for the table in its own notes (2023 chromium
+   `Prod_notes` "Units are thousand metric tons, ..." beside a `Prod_t_2021` column; 2025
+   `RESERVE_NOTES` "(Reserve data is thousand metric tons)." or "Crude Ore, million metric
+   tons" while `UNIT_MEAS` describes production);
+2. a reviewed correction in `data/reference/unit_corrections.csv` (read and validated once,
+   for this extract and the salient one, by analysis.extract.corrections), where the published label
+   is contradicted by the neighbouring editions and by the release's own metadata or text
+   (mcs2024-selen `Reserves_kt`, whose XML metadata names the column `Reserves_t`);
+3. the published label (column-name token, `UNIT_MEAS`, `Unit`).
+`unit_original` always keeps the label; `unit_read` is the unit the cell was converted from
+and `unit_correction_id` says why it differs. The validation
+`usgs_mcs_world__unit_jumps_between_editions` stops the next such error.
 """
 from __future__ import annotations
 
@@ -28,13 +42,14 @@ import pandas as pd
 
 from analysis.errors import ExtractError
 from analysis.extract.schema import typed
-from analysis.extract import quirks
+from analysis.extract import corrections, quirks
 from analysis.extract.commodities import mcs_chapter_id
 from analysis.extract.countries import harmonise
 from analysis.paths import REFERENCE_DIR
 
 EDITIONS = (2023, 2024, 2025, 2026)
 ERRATA_CSV = REFERENCE_DIR / "errata.csv"
+WORLD_2026_FILE = corrections.BOOK_FILE_2026
 PRODUCTION = "core_usgs_mcs__world_production"
 RESERVES = "core_usgs_mcs__world_reserves"
 REVISIONS = "core_usgs_mcs__revisions"
@@ -53,33 +68,41 @@ COLUMN_UNITS = {
     "mct": ("million carats", "carat", 1e6),
     "mcm": ("million cubic meters", "m3", 1e6),
 }
-# Unit strings of the 2025 and 2026 files -> (normalised unit, factor).
-UNIT_STRINGS = {
-    "metric tons": ("t", 1.0),
-    "tons": ("t", 1.0),
-    "thousand metric tons": ("t", 1e3),
-    "thousand metric dry tons": ("t", 1e3),
-    "million metric tons": ("t", 1e6),
-    "kilograms": ("t", 1e-3),
-    "thousand carats": ("carat", 1e3),
-    "thousands of carats": ("carat", 1e3),
-    "million carats": ("carat", 1e6),
-    "million cubic meters": ("m3", 1e6),
-    "million liters": ("l", 1e6),
-}
+# Unit strings of the 2025 and 2026 files -> (normalised unit, factor): the world tables'
+# part of the one unit vocabulary shared with the salient extract (analysis.extract.corrections).
+UNIT_STRINGS = {u: corrections.UNITS[u] for u in corrections.WORLD_UNITS}
 
-# Reviewed unit corrections for the 2025 world file (not official errata: the release says
-# nothing, the evidence is the data). Titanium mineral concentrates are labelled "metric tons"
-# (one row, Sierra Leone rutile, blank), yet the values are thousand metric tons: China ilmenite
-# 3,250 in 2023 is 3,040 "thousand metric tons" for 2024 in MCS 2026, and the MCS 2024 revision
-# file moved the same series to kt. unit_original keeps what was published.
-UNIT_FIXES_2025 = {"Titanium Mineral Concentrates": (("metric tons", ""), "thousand metric tons")}
+# Units a release states in a note, longest first so that "thousand metric tons" is never
+# read as "metric tons". 2023/2024 note columns: "Units are thousand metric tons, gross
+# weight, ..." (chromium). 2025 RESERVE_NOTES: "(Reserve data is thousand metric tons)."
+# (molybdenum, vanadium: on a few rows only, yet about the whole table) and "Crude Ore,
+# million metric tons" (iron ore). A number in the note ("Joint Ore Reserves Committee-
+# compliant reserves were 1.6 billion tons") makes it a quantity, not the table's unit.
+_NOTE_UNITS = "|".join(re.escape(u) for u in sorted(UNIT_STRINGS, key=len, reverse=True))
+_NOTE_UNIT_PATTERNS = (
+    re.compile(rf"^\s*units are (?P<unit>{_NOTE_UNITS})\b", re.I),
+    re.compile(rf"^\s*(?:NA\s*)?\(?\s*(?:reserve|production|capacity) data (?:is|are) (?:in )?(?P<unit>{_NOTE_UNITS})"
+               rf"\s*\)?\s*\.?\s*\)?\s*\.?\s*$", re.I),
+    re.compile(rf"^\s*[a-z][a-z ]*,\s*(?P<unit>{_NOTE_UNITS})\s*$", re.I),
+)
+
+
+def note_unit(note: str) -> str | None:
+    """The table unit a release note states ("Units are thousand metric tons, ..."), or None."""
+    text = str(note or "").replace("\u00a0", " ").strip()
+    if not text or re.search(r"\d", text):
+        return None
+    for pattern in _NOTE_UNIT_PATTERNS:
+        m = pattern.match(text)
+        if m:
+            return m.group("unit").lower()
+    return None
 
 COLUMNS = [
     "edition", "commodity_id", "commodity_name", "stage", "product", "country_name",
     "country_iso3", "is_aggregate", "aggregate_kind", "country_name_source", "year", "value",
     "unit", "value_original", "unit_original", "value_flag", "is_estimate", "value_low",
-    "value_high", "source_file", "source_row", "errata_id",
+    "value_high", "source_file", "source_row", "errata_id", "unit_read", "unit_correction_id",
 ]
 RESERVE_COLUMNS = COLUMNS  # same shape; `stage` is always "reserves", `year` the reserves year
 
@@ -106,6 +129,10 @@ _COMMON_FIELDS = {
     "source_file": ("string", "path of the file inside the release mirror"),
     "source_row": ("int64", "1-based line in the source file (header is line 1)"),
     "errata_id": ("string", "id in data/reference/errata.csv when a published correction was applied"),
+    "unit_read": ("string", "unit the published cell was converted from: unit_original, unless the release's own note "
+                            "states the table's unit or a reviewed unit correction applies"),
+    "unit_correction_id": ("string", "why unit_read differs from unit_original: 'note:<column>' (the release's note in that "
+                                     "column states the unit) or an id in data/reference/unit_corrections.csv; else null"),
 }
 
 RESOURCES: dict[str, dict] = {
@@ -387,8 +414,17 @@ def _extract_percommodity(raw: Path, edition: int) -> pd.DataFrame:
         long["commodity_id"] = chapter
         long["source_file"] = rel
         long["unit_original"] = long["unit_token"].map(lambda t: COLUMN_UNITS[t][0])
-        long["unit"] = long["unit_token"].map(lambda t: COLUMN_UNITS[t][1])
-        long["factor"] = long["unit_token"].map(lambda t: COLUMN_UNITS[t][2])
+        long["unit_column"] = long["column"]
+        _start_units(long)
+        # A note column (Prod_notes, Reserves_notes) may state the unit of its measure's
+        # columns: "Units are thousand metric tons, ..." under Prod_t_2021 (mcs2023-chrom).
+        notes = frame.set_index("source_row")
+        for col in notes.columns:
+            m = re.match(r"^(Prod|Cap|Reserves)_notes?$", col.strip(), re.I)
+            if m:
+                measure = {"prod": "production", "cap": "capacity"}.get(m.group(1).lower(), "reserves")
+                _apply_note_units(long, long["source_row"].map(notes[col]), long["measure"] == measure,
+                                  [], rel, col)
         parts.append(long.rename(columns={"Country": "country_raw"}))
     return pd.concat(parts, ignore_index=True)
 
@@ -404,7 +440,8 @@ def _extract_2025(raw: Path) -> pd.DataFrame:
     value_cols = {c: m for c in frame.columns if (m := _COL25.match(c.strip()))}
     if not {"PROD", "RESERVES"} <= {m.group("measure") for m in value_cols.values()}:
         raise ExtractError(rel, "expected PROD_<year> and RESERVES_<year> columns", column="PROD_*")
-    long = frame.melt(id_vars=["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", "PROD_NOTES", "source_row"],
+    note_cols = [c for c in ("PROD_NOTES", "CAP_NOTES", "RESERVE_NOTES") if c in frame.columns]
+    long = frame.melt(id_vars=["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", *note_cols, "source_row"],
                       value_vars=list(value_cols), var_name="column", value_name="value_original")
     long["value_original"] = long["value_original"].str.strip()
     # This file leaves withheld cells blank. A blank is kept as "withheld" only where the
@@ -431,29 +468,80 @@ def _extract_2025(raw: Path) -> pd.DataFrame:
     long["is_estimate_col"] = [bool(x.group("est")) for x in m]
     long["qualifier"] = ""
     # The potash row "Reserves, recoverable ore" carries reserves only; its label is the product.
-    unit = long["UNIT_MEAS"].str.strip()
-    for commodity, (published, corrected) in UNIT_FIXES_2025.items():
-        fix = (long["COMMODITY"].str.strip() == commodity) & unit.isin(published)
-        unit = unit.mask(fix, corrected)
-    blank_unit = unit == ""
-    if blank_unit.any():
-        # One 2025 row (rutile, United States) has no unit; it holds no value either.
-        r = long[blank_unit].iloc[0]
-        raise ExtractError(rel, "value without a unit", column="UNIT_MEAS", row=int(r["source_row"]))
-    _units(long, unit, rel, "UNIT_MEAS")
-    long["unit_original"] = long["UNIT_MEAS"].str.strip()  # as published, even where corrected
+    # UNIT_MEAS is one unit per row for production, capacity and reserves alike; where a
+    # commodity's reserves are in another unit the release says so in RESERVE_NOTES, on one
+    # or a few of its rows: "(Reserve data is thousand metric tons)." (molybdenum on 4 of
+    # 17 rows, vanadium on the world total only), "Crude Ore, million metric tons" (iron ore).
+    long["unit_original"] = long["UNIT_MEAS"].str.strip()
+    long["unit_column"] = "UNIT_MEAS"
+    _start_units(long)
     long["commodity_name"] = long["COMMODITY"].str.strip()
     long["commodity_id"] = _map_chapter(long["COMMODITY"], long["source_row"], rel, "COMMODITY")
     long["source_file"] = rel
+    for col, measure in (("PROD_NOTES", "production"), ("CAP_NOTES", "capacity"), ("RESERVE_NOTES", "reserves")):
+        if col in long.columns:
+            _apply_note_units(long, long[col], long["measure"] == measure, ["commodity_id"], rel, col)
     return long.rename(columns={"COUNTRY": "country_raw", "TYPE": "label"})
 
 
-def _units(long: pd.DataFrame, unit: pd.Series, rel: str, column: str) -> None:
-    unknown = ~unit.isin(list(UNIT_STRINGS))
-    if unknown.any():
-        r = long[unknown].iloc[0]
-        raise ExtractError(rel, f"unknown unit {unit[unknown].iloc[0]!r}", column=column, row=int(r["source_row"]))
-    long["unit_original"] = unit
+def _start_units(long: pd.DataFrame) -> None:
+    long["unit_read"] = long["unit_original"]
+    long["unit_correction_id"] = pd.Series(pd.NA, index=long.index, dtype="object")
+
+
+def _apply_note_units(long: pd.DataFrame, notes: pd.Series, mask: pd.Series, scope: list[str], rel: str,
+                      note_column: str) -> None:
+    """Read the unit a note states for a table into every row of that table (the rows of
+    `mask`, per `scope`); two different units stated for one table stop the extract."""
+    stated = notes.where(mask).map(note_unit, na_action="ignore")
+    sub = long[mask]
+    groups = sub.groupby(scope).groups.values() if scope else [sub.index]
+    for idx in groups:
+        units = stated.loc[idx].dropna().unique()
+        if len(units) == 0:
+            continue
+        if len(units) > 1:
+            r = long.loc[idx].iloc[0]
+            raise ExtractError(rel, f"notes state different units {sorted(units)} for one table", column=note_column,
+                               row=int(r["source_row"]))
+        target = [i for i in idx if long.at[i, "unit_read"] != units[0]]
+        long.loc[target, "unit_read"] = units[0]
+        long.loc[target, "unit_correction_id"] = f"note:{note_column.strip()}"
+
+
+def apply_unit_corrections(long: pd.DataFrame, edition: int,
+                           rows: tuple[corrections.UnitCorrection, ...]) -> set[str]:
+    """Read the cells of a reviewed unit correction in `unit_corrected`; `unit_original` keeps
+    the label. A correction of this edition that matches no row, or that overrides a unit the
+    release states in a note, stops the extract. Returns the ids applied."""
+    used: set[str] = set()
+    for c in rows:
+        if c.edition != edition:
+            continue
+        where = dict(column="correction_id", row=c.line)
+        match = (long["source_file"] == c.source_file) & (long["unit_column"].str.strip() == c.column) \
+            & (long["commodity_id"] == c.commodity_id) & (long["unit_original"] == c.unit_published)
+        if c.measure:
+            match &= long["measure"] == c.measure
+        if not match.any():
+            raise ExtractError(c.file, f"unit correction {c.correction_id} matches no row", **where)
+        if long.loc[match, "unit_correction_id"].notna().any():
+            raise ExtractError(c.file, f"unit correction {c.correction_id} overrides a unit the release states in a note",
+                               **where)
+        long.loc[match, "unit_read"] = c.unit_corrected
+        long.loc[match, "unit_correction_id"] = c.correction_id
+        used.add(c.correction_id)
+    return used
+
+
+def _resolve_units(long: pd.DataFrame) -> None:
+    """Normalised unit and conversion factor from `unit_read`."""
+    unit = long["unit_read"]
+    bad = ~unit.isin(list(UNIT_STRINGS))
+    if bad.any():
+        r = long[bad].iloc[0]
+        problem = "value without a unit" if r["unit_read"] == "" else f"unknown unit {r['unit_read']!r}"
+        raise ExtractError(r["source_file"], problem, column=str(r["unit_column"]).strip(), row=int(r["source_row"]))
     long["unit"] = unit.map(lambda u: UNIT_STRINGS[u][0])
     long["factor"] = unit.map(lambda u: UNIT_STRINGS[u][1])
 
@@ -473,7 +561,7 @@ _ROUNDED = re.compile(r"[:,]?\s*rounded\s*$", re.I)
 
 
 def _extract_2026(raw: Path) -> pd.DataFrame:
-    rel = "usgs-mcs-2026/usgs_mcs2026_commodities_data.csv"
+    rel = WORLD_2026_FILE
     frame = _read_csv(raw / rel, rel, "cp1252")
     need = ["MCS chapter", "Section", "Commodity", "Country", "Statistics", "Statistics_detail", "Unit", "Year", "Value"]
     _require(frame, rel, need)
@@ -499,7 +587,9 @@ def _extract_2026(raw: Path) -> pd.DataFrame:
     notes = frame["Notes"] if "Notes" in frame.columns else pd.Series("", index=frame.index)
     frame["is_estimate_col"] = notes.str.match(r"\s*Estimated\b")
     frame["qualifier"] = ""
-    _units(frame, frame["Unit"].str.strip(), rel, "Unit")
+    frame["unit_original"] = frame["Unit"].str.strip()
+    frame["unit_column"] = "Unit"
+    _start_units(frame)
     # The world table is identified by chapter; a chapter that splits into commodities
     # (platinum-group metals, bauxite and alumina, rare gases) keeps the commodity in the product.
     frame["commodity_name"] = frame["MCS chapter"].str.strip()
@@ -573,7 +663,7 @@ def apply_errata(tables: dict[str, pd.DataFrame], errata: pd.DataFrame) -> None:
         if not match.any():
             raise ExtractError(str(ERRATA_CSV), f"erratum {e['errata_id']} matches no row", column="errata_id")
         parsed = quirks.parse_value(e["value_corrected"])
-        factor = frame.loc[match, "unit_original"].map(_unit_factor)
+        factor = frame.loc[match, "unit_read"].map(_unit_factor)
         frame.loc[match, "value"] = parsed.value * factor if parsed.value is not None else np.nan
         frame.loc[match, "value_low"] = parsed.low * factor if parsed.low is not None else np.nan
         frame.loc[match, "value_high"] = parsed.high * factor if parsed.high is not None else np.nan
@@ -639,6 +729,8 @@ def revisions(production: pd.DataFrame, reserves: pd.DataFrame) -> pd.DataFrame:
 def extract(raw: Path) -> dict[str, pd.DataFrame]:
     """World production, reserves and edition-to-edition revisions from a mirror-shaped folder."""
     raw = Path(raw)
+    unit_corrections = corrections.for_scope(corrections.WORLD)
+    used: set[str] = set()
     prod, res = [], []
     for edition in EDITIONS:
         if edition in (2023, 2024):
@@ -647,9 +739,12 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
             long = _extract_2025(raw)
         else:
             long = _extract_2026(raw)
+        used |= apply_unit_corrections(long, edition, unit_corrections)
+        _resolve_units(long)
         p, r = _split(_finish(long, edition))
         prod.append(p)
         res.append(r)
+    corrections.require_all_used(unit_corrections, used)  # e.g. an edition this extract does not read
     tables = {
         PRODUCTION: _typed(pd.concat(prod, ignore_index=True), PRODUCTION),
         RESERVES: _typed(pd.concat(res, ignore_index=True), RESERVES),

@@ -134,21 +134,52 @@ def _fence(text: str, info: str) -> str:
     return f"{ticks}{info}\n{text.rstrip()}\n{ticks}\n"
 
 
+# Width of one character of table text as a share of the PDF text width: table cells are
+# set at 0.85 em of 11 pt (about 5 pt a character) on a text width of about 415 pt.
+CHAR_SHARE = 5.0 / 415
+LONGEST_WORD_COUNTED = 30
+
+
+def column_shares(columns: list[str], rows: list[list[str]]) -> list[float]:
+    """Each column's share of the table width.
+
+    Start from each column's longest cell (bounded, so one long text does not take the
+    table), then make sure no column is narrower than its longest unbreakable word (ids,
+    numbers, "Appropriation"), which would otherwise print over its neighbour; the columns
+    that have room give up width to those that need it.
+    """
+    n = len(columns)
+    longest = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
+    weights = [min(max(w, len(c) + 3, 8), 40) for w, c in zip(longest, columns)]
+    words = [max([len(x) for v in [c] + [r[i] for r in rows] for x in v.split()] or [1]) for i, c in enumerate(columns)]
+    need = [min(w, LONGEST_WORD_COUNTED) * CHAR_SHARE + 0.02 for w in words]
+    if sum(need) >= 1:
+        return [x / sum(need) for x in need]
+    shares = [w / sum(weights) for w in weights]
+    fixed: set[int] = set()
+    while True:
+        short = [i for i in range(n) if i not in fixed and shares[i] < need[i]]
+        if not short:
+            return shares
+        fixed.update(short)
+        for i in fixed:
+            shares[i] = need[i]
+        free = [i for i in range(n) if i not in fixed]
+        room = 1 - sum(shares[i] for i in fixed)
+        total = sum(weights[i] for i in free)
+        for i in free:
+            shares[i] = room * weights[i] / total
+
+
 def _pipe_table(t: dict) -> str:
     def esc(s: str) -> str:
         return escape_inline(str(s)) or " "
 
     cols = t["columns"]
     head = "| " + " | ".join(esc(c) for c in cols) + " |"
-    # Pandoc sizes wrapped pipe-table columns by the dashes in the rule line: give each
-    # column dashes in proportion to its longest cell (bounded), not an equal share.
-    widths = [max([len(str(c))] + [len(str(r[i])) for r in t["rows"]]) for i, c in enumerate(cols)]
-    # ...but never narrower than its longest unbreakable word (ids, codes), which would
-    # otherwise overflow into the next column.
-    words = [max([len(x) for v in [c] + [r[i] for r in t["rows"]] for x in str(v).split()] or [0])
-             for i, c in enumerate(cols)]
-    dashes = ["-" * max(min(max(w, len(str(c)) + 3, 8), 40), round(word * 1.4))
-              for w, word, c in zip(widths, words, cols)]
+    shares = column_shares([str(c) for c in cols], [[str(v) for v in r] for r in t["rows"]])
+    # Pandoc sizes wrapped pipe-table columns by the dashes in the rule line.
+    dashes = ["-" * max(3, round(share * 200)) for share in shares]
     rule = "|" + "|".join(d + ":" if n else ":" + d for d, n in zip(dashes, t["numeric"])) + "|"
     rows = ["| " + " | ".join(esc(v) for v in r) + " |" for r in t["rows"]]
     return "\n".join([head, rule, *rows]) + "\n"

@@ -1,0 +1,313 @@
+"""Chapter 3, allies and friend-shoring: who belongs to which of the US-led minerals clubs.
+
+The sources read US strategy abroad as a growing set of clubs (ERGI, the Minerals
+Security Partnership, the Quad, IPEF, the free-trade partners of the Inflation Reduction
+Act). `memberships.csv` records each membership with its source, so the counts in the
+prose, the MSP figure and the membership matrix change when a member is added.
+
+A member whose joining date no source gives is kept and shown apart, never placed at a
+guessed date.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from analysis import curated, theme
+from analysis.instruments import PRECISION_LABELS, period, source_label
+
+MSP = "msp"
+FTA = "ira_30d_fta"
+
+ROLE_LABELS = {
+    "founding_member": "Founding member",
+    "member": "Joined later (or date not known)",
+    "partner": "Partner",
+    "observer": "Observer",
+    "signatory": "Signatory",
+    "fta_partner": "FTA partner",
+}
+#: when a country is in one grouping through several initiatives, the cell shows the first role here
+ROLE_PRIORITY = list(ROLE_LABELS)
+ROLE_COLOURS = [theme.OTHER, "#56B4E9", "#CC79A7", theme.MUTED, "#009E73", "#E69F00"]
+
+#: columns of the membership matrix, in the order the groupings appeared; initiatives that
+#: are one grouping for the reader (two Quad initiatives, five bilateral agreements) share one
+GROUPS: dict[str, str] = {
+    "ergi": "ERGI (2019)",
+    "cmmi": "CMMI (2019)",
+    "nzpf": "Net-Zero Producers Forum (2021)",
+    "scri": "SCRI (2021)",
+    "quad_clean_energy_supply_chains": "Quad (2021, 2025)",
+    "quad_critical_minerals_initiative": "Quad (2021, 2025)",
+    "us_eu_ttc": "US–EU TTC (2021)",
+    "msp": "MSP (2022)",
+    "ira_30d_fta": "IRA 30D FTA country",
+    "us_japan_cma_2023": "Bilateral minerals deal (2023–25)",
+    "us_australia_compact_2023": "Bilateral minerals deal (2023–25)",
+    "us_ukraine_rif_2025": "Bilateral minerals deal (2023–25)",
+    "us_australia_framework_2025": "Bilateral minerals deal (2023–25)",
+    "us_japan_framework_2025": "Bilateral minerals deal (2023–25)",
+    "lobito_corridor_mou_2023": "Lobito Corridor MoU (2023)",
+    "ipef_supply_chain_agreement": "IPEF supply chains (2023)",
+    "msp_forum": "MSP Forum (2024)",
+    "msp_finance_network": "MSP Finance Network (2024)",
+}
+#: initiatives with no country members (Li-Bridge joins US laboratories and industry groups)
+NOT_COUNTRY_CLUBS = {"li_bridge"}
+
+
+def memberships() -> pd.DataFrame:
+    return curated.load_table("memberships")
+
+
+# ----------------------------------------------------------------------------- the MSP
+
+
+def msp(m: pd.DataFrame) -> pd.DataFrame:
+    """MSP members with their joining period; undated members keep empty dates."""
+    data = m.loc[m["initiative_id"].eq(MSP)].copy()
+    spans = [period(d) if d else (None, None, None) for d in data["date_joined"]]
+    data["start"] = pd.to_datetime([s for s, _, _ in spans])
+    data["end"] = pd.to_datetime([e for _, e, _ in spans])
+    data["precision"] = [PRECISION_LABELS.get(p, "Not known") for _, _, p in spans]
+    data["dated"] = data["date_joined"].ne("")
+    data["role_label"] = data["role"].map(ROLE_LABELS)
+    data["source"] = data["source_key"].map(source_label)
+    data["label"] = data["member"].str.replace(" (represented by the European Commission)", " (Commission)",
+                                               regex=False)
+    return data.sort_values(["start", "role", "label"], na_position="last").reset_index(drop=True)
+
+
+def msp_founding_count(m: pd.DataFrame) -> int:
+    return int((m["initiative_id"].eq(MSP) & m["role"].eq("founding_member")).sum())
+
+
+def msp_member_count(m: pd.DataFrame) -> int:
+    return int(m["initiative_id"].eq(MSP).sum())
+
+
+def msp_founding_date(m: pd.DataFrame) -> str:
+    """'14 June 2022', from the founding members' date."""
+    dates = m.loc[m["initiative_id"].eq(MSP) & m["role"].eq("founding_member"), "date_joined"].unique()
+    if len(dates) != 1:
+        raise ValueError(f"MSP founding members carry {len(dates)} different dates: {list(dates)}")
+    return format_date(dates[0])
+
+
+def msp_joiners(m: pd.DataFrame, dated: bool) -> list[str]:
+    rows = msp(m)
+    rows = rows.loc[rows["role"].ne("founding_member") & rows["dated"].eq(dated)]
+    return rows["label"].tolist()
+
+
+def join_names(names: list[str]) -> str:
+    """'India, Italy and Estonia'."""
+    if not names:
+        return "none"
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def msp_chart(m: pd.DataFrame) -> alt.HConcatChart:
+    """One row per member at the date it joined; members no source dates sit in a
+    separate column, so the chart never invents a date for them."""
+    data = msp(m)
+    data["date_as_given"] = data["date_joined"].replace("", "not known")
+    order = data["label"].tolist()
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
+    colour = alt.Color("role_label:N", title=None,
+                       scale=alt.Scale(domain=[ROLE_LABELS["founding_member"], ROLE_LABELS["member"]],
+                                       range=[theme.OTHER, "#56B4E9"]),
+                       legend=alt.Legend(orient="top"))
+    tooltip = [alt.Tooltip("member:N", title="Member"), alt.Tooltip("role_label:N", title="Role"),
+               alt.Tooltip("date_as_given:N", title="Joined"), alt.Tooltip("source:N", title="Source"),
+               alt.Tooltip("primary_source:N", title="Primary document")]
+    dated = data.loc[data["dated"]]
+    first = int(dated["start"].dt.year.min())
+    last = int(dated["end"].dt.year.max()) + 1
+    x = alt.X("start:T", title="Date joined", scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-01-01"]),
+              axis=alt.Axis(format="%Y", tickCount=last - first, labelAngle=0))
+    base = alt.Chart(dated).encode(y=y)
+    span = base.transform_filter("datum.precision != 'Exact day'").mark_rule(strokeWidth=3, opacity=0.5).encode(
+        x=x, x2="end:T", color=colour, tooltip=tooltip)
+    dots = base.mark_circle(size=70, opacity=0.9).encode(x=x, color=colour, tooltip=tooltip)
+    main = alt.layer(span, dots).properties(width=280, height=alt.Step(14))
+    undated = (
+        alt.Chart(data.loc[~data["dated"]].assign(where="date not known"))
+        .mark_circle(size=70, opacity=0.9, color="white", stroke="#56B4E9", strokeWidth=1.5)
+        .encode(x=alt.X("where:N", title=None, axis=alt.Axis(labelAngle=0)), y=y.axis(None), tooltip=tooltip)
+        .properties(width=70, height=alt.Step(14))
+    )
+    title = alt.Title(
+        f"Members of the Minerals Security Partnership: {msp_founding_count(m)} at founding, "
+        f"{msp_member_count(m)} recorded now",
+        subtitle=["A bar marks a joining date known only to the month; open circle: date not known",
+                  "Source: data/curated/memberships.csv (Cheng 2024 and primary documents)"])
+    return alt.hconcat(main, undated, spacing=4, title=title).resolve_scale(y="shared")
+
+
+# ----------------------------------------------------------------------------- all clubs
+
+
+def country_memberships(m: pd.DataFrame) -> pd.DataFrame:
+    """Country (and EU) memberships of the groupings in GROUPS, the United States left out
+    as the hub of them all. An initiative missing from GROUPS raises, so a new one added
+    to the table cannot silently drop out of the matrix."""
+    data = m.loc[m["member_iso3"].ne("") & m["member_iso3"].ne("USA")
+                 & ~m["initiative_id"].isin(NOT_COUNTRY_CLUBS)].copy()
+    unknown = sorted(set(data["initiative_id"]) - set(GROUPS))
+    if unknown:
+        raise KeyError(f"memberships.csv: initiative(s) {unknown} have no column in analysis/allies.py GROUPS")
+    data["group"] = data["initiative_id"].map(GROUPS)
+    data["member_label"] = data["member"].str.replace(" (represented by the European Commission)", "",
+                                                      regex=False)
+    return data
+
+
+def matrix(m: pd.DataFrame) -> pd.DataFrame:
+    """One row per country and grouping: the most senior role, the initiatives and dates."""
+    data = country_memberships(m)
+    data["role_rank"] = data["role"].map(ROLE_PRIORITY.index)
+    data["detail"] = data["initiative"] + " (" + data["date_joined"].replace("", "date not known") + ")"
+    data["source"] = data["source_key"].map(source_label)
+    cells = (data.sort_values("role_rank")
+             .groupby(["member_iso3", "member_label", "group"], as_index=False)
+             .agg(role=("role", "first"), initiatives=("detail", "; ".join),
+                  sources=("source", lambda s: "; ".join(dict.fromkeys(s)))))
+    cells["role_label"] = cells["role"].map(ROLE_LABELS)
+    cells["n_groups"] = cells.groupby("member_iso3")["group"].transform("count")
+    return cells
+
+
+def count_countries(cells: pd.DataFrame) -> int:
+    """Countries in the matrix, the European Union (EUU) not counted as one."""
+    return int(cells.loc[cells["member_iso3"].ne("EUU"), "member_iso3"].nunique())
+
+
+def count_groups(cells: pd.DataFrame) -> int:
+    return int(cells["group"].nunique())
+
+
+def most_connected(cells: pd.DataFrame) -> pd.DataFrame:
+    """Countries in the largest number of groupings (ties kept)."""
+    per = cells.groupby("member_label")["group"].nunique()
+    return per.loc[per.eq(per.max())].rename("n_groups").reset_index()
+
+
+def count_in_at_least(cells: pd.DataFrame, n: int) -> int:
+    per = cells.groupby("member_iso3")["group"].nunique()
+    return int(per.ge(n).sum())
+
+
+def count_in_one_only(cells: pd.DataFrame, group: str) -> int:
+    """Countries whose only link in the matrix is one grouping (e.g. FTA partners)."""
+    per = cells.groupby("member_iso3")["group"].agg(set)
+    return int(per.map(lambda g: g == {group}).sum())
+
+
+def matrix_chart(cells: pd.DataFrame) -> alt.Chart:
+    """Countries by groupings: rows sorted by how many groupings a country is in."""
+    order = (cells[["member_label", "n_groups"]].drop_duplicates()
+             .sort_values(["n_groups", "member_label"], ascending=[False, True])["member_label"].tolist())
+    columns = list(dict.fromkeys(v for v in GROUPS.values() if v in set(cells["group"])))
+    roles = [ROLE_LABELS[r] for r in ROLE_PRIORITY if r in set(cells["role"])]
+    colours = [ROLE_COLOURS[ROLE_PRIORITY.index(r)] for r in ROLE_PRIORITY if r in set(cells["role"])]
+    return (
+        alt.Chart(cells, title=alt.Title(
+            "Which countries belong to which US-linked minerals groupings",
+            subtitle=["United States not shown; the EU is represented by the European Commission",
+                      "Source: data/curated/memberships.csv (the four sources and primary documents)"]))
+        .mark_circle(size=60, opacity=0.95)
+        .encode(
+            x=alt.X("group:N", title=None, sort=columns, scale=alt.Scale(domain=columns),
+                    axis=alt.Axis(orient="top", labelAngle=-50, labelLimit=200, grid=True, labelFontSize=9)),
+            y=alt.Y("member_label:N", title=None, sort=order, axis=alt.Axis(labelFontSize=9, grid=True,
+                                                                            gridColor="#eeeeee")),
+            color=alt.Color("role_label:N", title="Role", scale=alt.Scale(domain=roles, range=colours),
+                            legend=alt.Legend(orient="bottom", columns=2)),
+            tooltip=[
+                alt.Tooltip("member_label:N", title="Country"),
+                alt.Tooltip("group:N", title="Grouping"),
+                alt.Tooltip("role_label:N", title="Role"),
+                alt.Tooltip("initiatives:N", title="Initiative (date joined)"),
+                alt.Tooltip("sources:N", title="Source"),
+            ],
+        )
+        .properties(width=alt.Step(19), height=alt.Step(10))
+    )
+
+
+# ----------------------------------------------------------------------------- FTA partners
+
+
+def fta_count(m: pd.DataFrame) -> int:
+    return int(m["initiative_id"].eq(FTA).sum())
+
+
+def fta_via_minerals_agreement(m: pd.DataFrame) -> list[str]:
+    """FTA countries that count only through a critical-minerals agreement (Japan): those
+    whose 30D date is the date they signed a bilateral minerals deal with the US."""
+    fta = m.loc[m["initiative_id"].eq(FTA), ["member_iso3", "member", "date_joined"]]
+    deals = m.loc[m["initiative_id"].map(GROUPS).eq(GROUPS["us_japan_cma_2023"]) & m["member_iso3"].ne("USA"),
+                  ["member_iso3", "date_joined"]]
+    hit = fta.merge(deals, on=["member_iso3", "date_joined"])
+    return hit["member"].tolist()
+
+
+# ----------------------------------------------------------------------------- where the sources differ
+
+
+def members_by_source(m: pd.DataFrame, initiative_id: str, source_key: str, role: str | None = None) -> list[str]:
+    rows = m.loc[m["initiative_id"].eq(initiative_id) & m["source_key"].eq(source_key) & m["member_iso3"].ne("USA")]
+    if role is not None:
+        rows = rows.loc[rows["role"].eq(role)]
+    return rows["member"].tolist()
+
+
+def format_date(value: str) -> str:
+    """'1 July 2025', 'June 2019' or '2019', as precise as the record and no more."""
+    start, _, precision = period(value)
+    if precision == "day":
+        return f"{start.day} {start:%B %Y}"
+    return f"{start:%B %Y}" if precision == "month" else str(start.year)
+
+
+def launched(m: pd.DataFrame, initiative_id: str) -> str:
+    """When an initiative began: the earliest joining date recorded for it."""
+    dates = m.loc[m["initiative_id"].eq(initiative_id) & m["date_joined"].ne(""), "date_joined"]
+    if dates.empty:
+        raise KeyError(f"memberships.csv: no dated member of {initiative_id!r}")
+    return format_date(min(dates, key=lambda d: period(d)[0]))
+
+
+def latest_join(m: pd.DataFrame, initiative_id: str) -> str:
+    """The latest joining date recorded for an initiative: the date its count holds from."""
+    dates = m.loc[m["initiative_id"].eq(initiative_id) & m["date_joined"].ne(""), "date_joined"]
+    if dates.empty:
+        raise KeyError(f"memberships.csv: no dated member of {initiative_id!r}")
+    return format_date(max(dates, key=lambda d: period(d)[1]))
+
+
+def member_count(m: pd.DataFrame, initiative_id: str, countries_only: bool = False) -> int:
+    rows = m.loc[m["initiative_id"].eq(initiative_id)]
+    if countries_only:
+        rows = rows.loc[rows["member_iso3"].ne("")]
+    return int(len(rows))
+
+
+def _claim(claim_id: str, unit: str) -> pd.Series:
+    claims = curated.load_table("claims")
+    row = claims.loc[claims["claim_id"].eq(claim_id)]
+    if len(row) != 1 or row["unit"].iloc[0] != unit:
+        raise KeyError(f"claims: no single {unit} claim {claim_id!r}")
+    return row.iloc[0]
+
+
+def claim_count(claim_id: str) -> int:
+    """A count as a source states it, so the prose can set it beside the table's own count."""
+    return int(float(_claim(claim_id, "count")["value"]))
+
+
+def claim_date(claim_id: str) -> str:
+    """A date as a source states it (claims table), for prose that sets two sources side by side."""
+    return format_date(_claim(claim_id, "date")["value"])
