@@ -18,3 +18,13 @@ def extracts():
     if not up_to_date(paths.raw_dir(), out):
         build_extracts(paths.raw_dir(), out, progress=False)
     return out
+
+
+@pytest.fixture(scope="module")
+def con(extracts):
+    """A DuckDB connection with a view per extract table, closed after each module."""
+    from analysis import db
+
+    connection = db.connect(extracts)
+    yield connection
+    connection.close()

@@ -5,17 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import curated, db
+from analysis import curated
 
 CLAIMS = curated.load_table("claims")
 PRIMARY = CLAIMS[CLAIMS["check_kind"] == "primary"]
 
-
-@pytest.fixture(scope="module")
-def con(extracts):
-    connection = db.connect(extracts)
-    yield connection
-    connection.close()
 
 
 def test_there_are_primary_checks():

@@ -9,12 +9,6 @@ import pytest
 from analysis import constraints, db
 
 
-@pytest.fixture(scope="module")
-def con(extracts):
-    connection = db.connect(extracts)
-    yield connection
-    connection.close()
-
 
 @pytest.fixture(scope="module")
 def shares(extracts):

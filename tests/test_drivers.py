@@ -14,12 +14,6 @@ from analysis import db, drivers
 from analysis.paths import ROOT
 
 
-@pytest.fixture(scope="module")
-def con(extracts):
-    connection = db.connect(extracts)
-    yield connection
-    connection.close()
-
 
 @pytest.fixture(scope="module")
 def shares(con):

@@ -5,16 +5,8 @@ The extract modules have their own detailed tests; this file is the one-page ans
 """
 from __future__ import annotations
 
-import pytest
-
-from analysis import db
 
 
-@pytest.fixture(scope="module")
-def con(extracts):
-    connection = db.connect(extracts)
-    yield connection
-    connection.close()
 
 
 def one(con, sql: str) -> dict:

@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis import db, paths, responses
+from analysis import paths, responses
 
 
 
@@ -29,12 +29,6 @@ def recs():
 def imports(extracts):
     return responses.china_imports()
 
-
-@pytest.fixture(scope="module")
-def con(extracts):
-    connection = db.connect(extracts)
-    yield connection
-    connection.close()
 
 
 # ------------------------------------------------------------------ recommendations
