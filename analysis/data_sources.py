@@ -45,3 +45,30 @@ def revisions_summary() -> pd.DataFrame:
         "table": "Table", "revised_rows": "Values revised", "commodities": "Commodities",
         "revised_over_10_pct": "Revised by more than 10%",
     })
+
+
+def _first_sentence(text: str) -> str:
+    import re
+
+    return re.split(r"(?<!Fig)(?<!\bT)(?<!\bno)\. (?=[A-Z])", text, maxsplit=1)[0].rstrip(".") + "."
+
+
+def extract_tables() -> pd.DataFrame:
+    """The data dictionary in brief, from the tables' own metadata and the build manifest,
+    so it can never drift from what the extract step writes."""
+    import json
+
+    from analysis import paths
+    from analysis.extract.pipeline import MANIFEST, load_registry
+
+    manifest = json.loads((paths.extracts_dir() / MANIFEST).read_text(encoding="utf-8"))
+    rows = []
+    for module in load_registry().values():
+        for table, resource in module.RESOURCES.items():
+            rows.append({
+                "Table": table,
+                "What it holds": _first_sentence(resource["description"]),
+                "One row per": ", ".join(resource["primary_key"]),
+                "Rows": f"{manifest['tables'][table]['rows']:,}",
+            })
+    return pd.DataFrame(rows)

@@ -33,6 +33,33 @@ def pdf_timestamp(config: BookConfig) -> int | None:
     return int(_dt.datetime(day.year, day.month, day.day, tzinfo=_dt.timezone.utc).timestamp())
 
 
+def breakable_identifiers_in_tables(node):
+    """Let long snake_case identifiers in table cells wrap at their underscores.
+
+    A name such as core_usgs__rare_earths_world_production_myb2022 is one word to Typst
+    and would print over the next column; a zero-width space after each underscore gives
+    it break points without changing how it looks. Only tables, and only in the PDF: the
+    HTML keeps the names exactly as they are, for copying into queries.
+    """
+    if isinstance(node, list):
+        return [breakable_identifiers_in_tables(n) for n in node]
+    if isinstance(node, dict) and node.get("t") == "Table":
+        return _break_underscores(node)
+    if isinstance(node, dict) and "c" in node:
+        return {**node, "c": breakable_identifiers_in_tables(node["c"])}
+    return node
+
+
+def _break_underscores(node):
+    if isinstance(node, list):
+        return [_break_underscores(n) for n in node]
+    if isinstance(node, dict):
+        if node.get("t") == "Str" and "_" in node["c"]:
+            return {"t": "Str", "c": node["c"].replace("_", "_\u200b")}
+        return {k: _break_underscores(v) for k, v in node.items()}
+    return node
+
+
 def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target], bib_keys: set[str],
                build_dir: Path, pdf_path: Path, svg_cache) -> list[str]:
     errors: list[str] = []
@@ -62,7 +89,7 @@ def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target]
     blocks = []
     for page in pages:
         ast = finalize(page, "typst", targets, bib_keys, errors, figure_fn)
-        blocks.extend(ast["blocks"])
+        blocks.extend(breakable_identifiers_in_tables(ast["blocks"]))
     if errors:
         return errors
     blocks.append({"t": "Header", "c": [1, attr("references", ["unnumbered"]), text_inlines("References")]})
