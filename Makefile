@@ -50,6 +50,7 @@ test: system-deps extract
 
 bench: extract
 	$(PY) tests/benchmarks/bench_extract.py
+	$(PY) tests/benchmarks/bench_render.py
 
 clean:
 	rm -rf _book .cache data/extracts data/raw
