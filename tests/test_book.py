@@ -138,3 +138,24 @@ def test_drivers_page_screenshot_is_not_blank(book, tmp_path):
         capture_output=True, timeout=120, check=True,
     )
     assert shot.stat().st_size > 20_000
+
+
+def _ppm_pixels(path: Path) -> tuple[int, int, bytes]:
+    data = path.read_bytes()
+    magic, width, height, maxval, rest = data.split(maxsplit=4)
+    assert magic == b"P6" and maxval == b"255"
+    return int(width), int(height), rest
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler-utils not installed")
+def test_pdf_figure_page_shows_the_chart_in_colour(pdf, tmp_path):
+    """On the page image a reader sees, Figure 1.1's bars are there in the China colour."""
+    reader = PdfReader(pdf)
+    number = next(i + 1 for i, page in enumerate(reader.pages)
+                  if re.search(r"Figure\s1\.1:", page.extract_text() or ""))
+    subprocess.run(["pdftoppm", "-r", "50", "-f", str(number), "-l", str(number), str(pdf), str(tmp_path / "fig")],
+                   check=True)
+    width, height, pixels = _ppm_pixels(next(tmp_path.glob("fig*.ppm")))
+    china = sum(1 for i in range(0, len(pixels) - 2, 3)
+                if abs(pixels[i] - 0xD5) < 25 and abs(pixels[i + 1] - 0x5E) < 25 and pixels[i + 2] < 40)
+    assert china > 200, f"only {china} pixels in the China colour on page {number}"
