@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
@@ -549,18 +549,111 @@ def theme_vocabulary(readme: Path | None = None) -> set[str] | None:
     return vocab or None
 
 
+# --------------------------------------------------------------------------- curated references of claims
+
+#: tables a ``curated`` claim may point into, and the key each is addressed by
+FACT_TABLES = ("events", "memberships", "funding")
+_REF_KEY = {
+    "events": re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)*"),
+    "funding": re.compile(r"fund-\d{3,}"),
+    # initiative, optionally "/" and the member's ISO3 code or its name as written in the table
+    "memberships": re.compile(r"(?P<initiative>[a-z0-9]+(?:_[a-z0-9]+)*)(?:/(?P<member>[^,|/]*\S))?"),
+}
+_REF = re.compile(r"^(?P<table>[a-z_]+):(?P<keys>[^|]*?)\s*(?:\|\s*(?P<note>.*))?$", re.S)
+
+
+@dataclass(frozen=True)
+class CuratedRef:
+    """A parsed ``check`` of a curated claim: ``<table>:<key>[,<key>...][ | <note>]``."""
+    table: str
+    keys: tuple[str, ...]
+    note: str = ""
+
+
+def parse_curated_ref(text: str) -> CuratedRef:
+    """Parse the structured reference a ``curated`` claim carries in ``check``.
+
+    The syntax is strict on purpose: the reference is what the build resolves and what
+    Appendix B prints beside the claim, so a near-miss ("events: Yellen's speech") must
+    fail loudly rather than be guessed at. Raises ValueError saying what is wrong.
+    """
+    m = _REF.match((text or "").strip())
+    if not m:
+        raise ValueError(f"{text!r} is not '<table>:<key>[ | note]'")
+    table = m.group("table")
+    if table not in FACT_TABLES:
+        raise ValueError(f"table {table!r} is not one of {list(FACT_TABLES)}")
+    keys = tuple(k.strip() for k in m.group("keys").split(","))
+    if not keys or any(not k for k in keys):
+        raise ValueError(f"{text!r}: empty key after '{table}:'")
+    for k in keys:
+        if not _REF_KEY[table].fullmatch(k):
+            raise ValueError(f"key {k!r} is not a valid {table} key")
+    return CuratedRef(table, keys, (m.group("note") or "").strip())
+
+
+def resolve_ref(ref: CuratedRef, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The curated rows a reference points to (every member of an initiative when the key
+    names no member). Raises KeyError naming the first key that matches no row."""
+    df = facts[ref.table]
+    parts = []
+    for key in ref.keys:
+        if ref.table == "events":
+            hit = df[df["event_id"] == key]
+        elif ref.table == "funding":
+            hit = df[df["funding_id"] == key]
+        else:
+            m = _REF_KEY["memberships"].fullmatch(key)
+            hit = df[df["initiative_id"] == m.group("initiative")]
+            if hit.empty:
+                raise KeyError(f"memberships has no initiative_id {m.group('initiative')!r}")
+            member = m.group("member")
+            if member:
+                hit = hit[(hit["member_iso3"] == member) | (hit["member"] == member)]
+        if hit.empty:
+            raise KeyError(f"{ref.table} has no row {key!r}")
+        parts.append(hit)
+    return pd.concat(parts)
+
+
+def check_curated_refs(df: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """claims: every ``curated`` claim's ``check`` parses as a reference and points to an
+    existing row of events, memberships or funding, so each such claim can be set beside
+    the fact that tests it (Appendix B) and a renamed or deleted fact breaks the build."""
+    def problem(r) -> str | None:
+        if (r["check_kind"] or "") != "curated":
+            return None
+        try:
+            resolve_ref(parse_curated_ref(r["check"] or ""), facts)
+        except (ValueError, KeyError) as err:
+            return f"check {r['check']!r}: {err.args[0]}"
+        return None
+    probs = df.apply(problem, axis=1) if len(df) else pd.Series(dtype=object)
+    out = df.loc[probs.notna()].copy() if len(df) else df.iloc[0:0].copy()
+    out["problem"] = probs[probs.notna()]
+    return out
+
+
 # --------------------------------------------------------------------------- run all
 
 @dataclass(frozen=True)
 class Context:
-    """What the checks compare against: bib keys, seed texts, responses theme vocabulary."""
+    """What the checks compare against: bib keys, seed texts, responses theme vocabulary,
+    and the fact tables that curated claims point into (``None``: read them from disk)."""
     bib_keys: set[str]
     seed_texts: dict[str, str]
     themes: set[str] | None
+    facts: dict[str, pd.DataFrame] | None = None
 
 
 def load_context(*, bib: Path | None = None, seeds: Path | None = None, readme: Path | None = None) -> Context:
     return Context(bib_keys(bib), load_seed_texts(seeds), theme_vocabulary(readme))
+
+
+def _facts(ctx: Context, curated_dir: Path | None = None) -> dict[str, pd.DataFrame]:
+    if ctx.facts is not None:
+        return ctx.facts
+    return {t: load_table(t, curated_dir) for t in FACT_TABLES}
 
 
 def _generic(fn):
@@ -585,6 +678,7 @@ CHECKS: list[tuple[str, tuple[str, ...], object]] = [
     ("member_iso3", ("memberships",), lambda df, spec, ctx: check_member_iso3(df)),
     ("claim_values", ("claims",), lambda df, spec, ctx: check_claim_values(df)),
     ("theme", ("responses",), lambda df, spec, ctx: check_responses_theme(df, ctx.themes)),
+    ("curated_refs", ("claims",), lambda df, spec, ctx: check_curated_refs(df, _facts(ctx))),
 ]
 
 
@@ -601,6 +695,8 @@ def run_check(check_id: str, ctx: Context, curated_dir: Path | None = None,
     df = load_table(table, curated_dir) if df is None else df
     if len(df) == 0:
         return df.assign(problem=pd.Series(dtype="string"))
+    if name == "curated_refs" and ctx.facts is None:
+        ctx = replace(ctx, facts=_facts(ctx, curated_dir))
     return fn(df, spec, ctx)
 
 
@@ -608,6 +704,8 @@ def run_checks(curated_dir: Path | None = None, ctx: Context | None = None) -> d
     """Every check on every curated table; ``{"table.check": failing rows}``."""
     ctx = ctx or load_context()
     tables = {t: load_table(t, curated_dir) for t in TABLES}
+    if ctx.facts is None:  # claims are resolved against the same files the other checks read
+        ctx = replace(ctx, facts={t: tables[t] for t in FACT_TABLES})
     return {cid: run_check(cid, ctx, df=tables[cid.split(".")[0]]) for cid in check_ids()}
 
 

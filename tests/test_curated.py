@@ -158,7 +158,9 @@ SEED_TEXT = "2021年2月24日,拜登总统签署14017号行政令"
 def _fake_ctx(themes=frozenset({"stockpiling", "finance"})) -> cu.Context:
     texts = {k: "" for k in cu.SEED_KEYS}
     texts["sun2024battery"] = cu.normalise_ws(SEED_TEXT)
-    return cu.Context({"sun2024battery", "eo14017", "ciaps2022biden"}, texts, set(themes) if themes else None)
+    facts = {"events": _frame("events", [_event()]), "memberships": _frame("memberships", [_member()]),
+             "funding": _frame("funding", [_funding()])}
+    return cu.Context({"sun2024battery", "eo14017", "ciaps2022biden"}, texts, set(themes) if themes else None, facts)
 
 
 def _event(**over) -> dict:
@@ -235,6 +237,7 @@ BROKEN = {
     "claims.quotes": {"quote_zh": "特朗普总统签署"},
     "claims.seed_rows_quoted": {"quote_zh": ""},
     "claims.claim_values": {"value": "12%"},
+    "claims.curated_refs": {"check_kind": "curated", "check": "events:eo_14017_2012"},  # a typo in the event id
     "responses.unique_ids": {},
     "responses.id_pattern": {"response_id": "sun2024battery-1"},
     "responses.required": {"summary_en": ""},
@@ -340,3 +343,65 @@ def test_theme_vocabulary_parsed_from_readme(tmp_path):
 def test_real_theme_vocabulary_is_documented():
     vocab = cu.theme_vocabulary()
     assert vocab and "stockpiling" in vocab
+
+
+# --------------------------------------------------------------------------- curated references of claims
+
+@pytest.mark.parametrize("check", [
+    "events:eo_14017_2021",
+    "events: eo_14017_2021 | signed 36 days after the inauguration",
+    "memberships:msp",
+    "memberships:msp/JPN",
+    "memberships:msp/Japan | by name",
+    "funding:fund-001",
+])
+def test_curated_refs_accept_the_documented_forms(check):
+    df = _frame("claims", [_claim(check_kind="curated", check=check)])
+    assert cu.check_curated_refs(df, _fake_ctx().facts).empty
+
+
+@pytest.mark.parametrize("check, problem", [
+    ("events: Yellen's friend-shoring speech", "not a valid events key"),   # the old free text
+    ("responses:sun2024battery-r01", "not one of"),                        # not a fact table
+    ("events:", "empty key"),
+    ("events:eo_13817_2017", "no row"),                                    # well formed, absent
+    ("funding:fund-1", "not a valid funding key"),
+    ("funding:fund-002", "no row"),
+    ("memberships:quad", "no initiative_id"),
+    ("memberships:msp/KOR", "no row"),                                     # member not in the initiative
+    ("events:eo_14017_2021,", "empty key"),
+    ("eo_14017_2021", "is not"),
+])
+def test_curated_refs_report_broken_references(check, problem):
+    df = _frame("claims", [_claim(check_kind="curated", check=check)])
+    fails = cu.check_curated_refs(df, _fake_ctx().facts)
+    assert len(fails) == 1 and problem in fails["problem"].iloc[0], fails["problem"].tolist()
+
+
+def test_curated_refs_ignore_other_check_kinds():
+    df = _frame("claims", [_claim(check_kind="untestable", check="untestable: no series"),
+                           _claim(claim_id="sun2024battery-002", check="select 1")])
+    assert cu.check_curated_refs(df, _fake_ctx().facts).empty
+
+
+def test_curated_refs_resolve_against_the_directory_checked(tmp_path):
+    """run_checks on another folder resolves claims against that folder's events, so a
+    claim whose event was deleted there fails even though the real events.csv has it."""
+    for t in ("events", "memberships", "funding", "responses"):
+        _write(tmp_path / cu.TABLES[t].pattern, cu.TABLES[t].columns, [])
+    _write(tmp_path / "claims" / "c.csv", cu.TABLES["claims"].columns,
+           [_claim(check_kind="curated", check="events:eo_14017_2021")])
+    fails = cu.run_checks(tmp_path, cu.Context(set(), {}, None))["claims.curated_refs"]
+    assert fails["problem"].str.contains("no row").tolist() == [True]
+    assert cu.run_check("claims.curated_refs", cu.Context(set(), {}, None), tmp_path)["_row"].tolist() == [2]
+
+
+def test_parse_curated_ref_splits_keys_and_note():
+    ref = cu.parse_curated_ref("events:eo_13817_2017,eo_13953_2020 | two orders")
+    assert ref == cu.CuratedRef("events", ("eo_13817_2017", "eo_13953_2020"), "two orders")
+
+
+def test_real_curated_claims_all_carry_references(tables):
+    cur = tables["claims"][tables["claims"]["check_kind"] == "curated"]
+    assert len(cur) > 100
+    assert set(cur["check"].map(lambda c: cu.parse_curated_ref(c).table)) == set(cu.FACT_TABLES)
