@@ -151,8 +151,8 @@ def column_shares(columns: list[str], rows: list[list[str]]) -> list[float]:
     n = len(columns)
     longest = [max([len(c)] + [len(r[i]) for r in rows]) for i, c in enumerate(columns)]
     weights = [min(max(w, len(c) + 3, 8), 40) for w, c in zip(longest, columns)]
-    # Identifiers wrap at their underscores in the PDF (pdf.breakable_identifiers_in_tables).
-    words = [max([len(x) for v in [c] + [r[i] for r in rows] for x in re.split(r"[\s_]+", v)] or [1])
+    # Identifiers wrap at underscores and hyphens in the PDF (pdf.breakable_identifiers_in_tables).
+    words = [max([len(x) for v in [c] + [r[i] for r in rows] for x in re.split(r"[\s_-]+", v)] or [1])
              for i, c in enumerate(columns)]
     need = [min(w, LONGEST_WORD_COUNTED) * CHAR_SHARE + 0.02 for w in words]
     if sum(need) >= 1:

@@ -34,7 +34,7 @@ def pdf_timestamp(config: BookConfig) -> int | None:
 
 
 def breakable_identifiers_in_tables(node):
-    """Let long snake_case identifiers in table cells wrap at their underscores.
+    """Let long snake_case identifiers in table cells wrap at their underscores and hyphens.
 
     A name such as core_usgs__rare_earths_world_production_myb2022 is one word to Typst
     and would print over the next column; a zero-width space after each underscore gives
@@ -54,8 +54,10 @@ def _break_underscores(node):
     if isinstance(node, list):
         return [_break_underscores(n) for n in node]
     if isinstance(node, dict):
-        if node.get("t") == "Str" and "_" in node["c"]:
-            return {"t": "Str", "c": node["c"].replace("_", "_\u200b")}
+        if node.get("t") == "Str" and ("_" in node["c"] or "-" in node["c"]):
+            # Unicode line breaking never breaks between a hyphen and a digit
+            # ("cheng2024friendshoring-044"), so hyphens get a break point too.
+            return {"t": "Str", "c": node["c"].replace("_", "_\u200b").replace("-", "-\u200b")}
         return {k: _break_underscores(v) for k, v in node.items()}
     return node
 
