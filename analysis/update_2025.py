@@ -333,7 +333,8 @@ def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
 CONTROLLED_HEADINGS: dict[str, tuple[str, tuple[str, ...]]] = {
     "8112": ("Gallium, germanium, indium and other metals",
              ("china_ga_ge_controls_2023", "china_us_dual_use_ban_2024", "china_w_te_bi_mo_in_controls_2025")),
-    "2825": ("Oxides n.e.s., incl. germanium oxides", ("china_ga_ge_controls_2023", "china_us_dual_use_ban_2024")),
+    "2825": ("Oxides n.e.s., incl. germanium and antimony oxides",
+             ("china_ga_ge_controls_2023", "china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
     "8110": ("Antimony", ("china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
     "2617": ("Other ores (incl. antimony ores)", ("china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
     "2504": ("Natural graphite", ("china_graphite_controls_2023", "china_us_dual_use_ban_2024")),
