@@ -29,8 +29,15 @@ def latest_year(nir: pd.DataFrame) -> int:
     return int(nir["year"].max())
 
 
+def _net_importers(nir: pd.DataFrame) -> pd.DataFrame:
+    """The commodities the figure shows: a positive reliance, or a lower bound above zero.
+    Net exporters, "NA" and upper bounds such as "<25" have no bar to draw."""
+    return nir.loc[nir["net_import_reliance_plot_pct"].gt(0)]
+
+
 def count_listed(nir: pd.DataFrame) -> int:
-    return int(nir["commodity_id"].nunique())
+    """Commodities with a positive net import reliance in the edition (bars in the figure)."""
+    return int(_net_importers(nir)["commodity_id"].nunique())
 
 
 def count_fully_reliant(nir: pd.DataFrame) -> int:
@@ -39,7 +46,9 @@ def count_fully_reliant(nir: pd.DataFrame) -> int:
 
 
 def count_china_leading(nir: pd.DataFrame) -> int:
-    return int(nir.loc[nir["china_is_leading"].eq(True), "commodity_id"].nunique())
+    """Of the commodities in the figure, those whose leading import source is China."""
+    shown = _net_importers(nir)
+    return int(shown.loc[shown["china_is_leading"].eq(True), "commodity_id"].nunique())
 
 
 def count_net_exporter(nir: pd.DataFrame) -> int:
@@ -53,7 +62,7 @@ LEADING = {True: "China is the leading import source",
 
 def nir_chart(nir: pd.DataFrame) -> alt.Chart:
     """Bars sorted by reliance; China as the leading source in the report's China colour."""
-    data = nir.loc[nir["net_import_reliance_plot_pct"].gt(0)].copy()
+    data = _net_importers(nir).copy()
     data["leading_source"] = data["china_is_leading"].map(lambda v: LEADING[None if pd.isna(v) else bool(v)])
     data["published"] = data["value_original"].fillna("")
     data["sources"] = data["major_import_sources"].fillna("not given")
