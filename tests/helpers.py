@@ -20,3 +20,16 @@ def mirror_copy(mirror: Path, tmp_path: Path, replace: str, *, prefix: str = "")
         else:
             dst.symlink_to(src)
     return raw
+
+
+def one_row(frame, **where):
+    """The single row of `frame` whose columns equal `where` (nulls never match); fails
+    the test, naming the filter, when there are none or several."""
+    import pandas as pd
+
+    mask = pd.Series(True, index=frame.index)
+    for column, value in where.items():
+        mask &= (frame[column] == value).fillna(False)
+    hit = frame[mask]
+    assert len(hit) == 1, f"{len(hit)} rows for {where}"
+    return hit.iloc[0]

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ExtractError
-from helpers import mirror_copy
+from helpers import mirror_copy, one_row
 from analysis.extract import corrections
 from analysis.extract import usgs_mcs_trends as trends
 from analysis.paths import ROOT, SQL_DIR
@@ -28,13 +28,6 @@ def tables() -> dict[str, pd.DataFrame]:
     return trends.extract(MIRROR)
 
 
-def _one(frame: pd.DataFrame, **where) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
-    for col, val in where.items():
-        mask &= frame[col] == val
-    hit = frame[mask.fillna(False)]
-    assert len(hit) == 1, f"{len(hit)} rows for {where}"
-    return hit.iloc[0]
 
 
 def _run_checks(tables: dict[str, pd.DataFrame]) -> dict[str, int]:
@@ -56,7 +49,7 @@ def test_nir_one_row_per_commodity_and_edition(tables):
 
 def test_nir_net_exporter_E(tables):
     # MCS 2026, Beryllium, 2025: "E" (line 907 of the long file).
-    row = _one(tables["core_usgs_mcs__net_import_reliance"], edition=2026, commodity_id="beryllium")
+    row = one_row(tables["core_usgs_mcs__net_import_reliance"], edition=2026, commodity_id="beryllium")
     assert row["value_original"] == "E"
     assert row["value_flag"] == "net_exporter"
     assert pd.isna(row["net_import_reliance_pct"])
@@ -66,49 +59,49 @@ def test_nir_net_exporter_E(tables):
 def test_nir_lower_and_upper_bounds(tables):
     nir = tables["core_usgs_mcs__net_import_reliance"]
     # MCS 2025 Fig. 2 line 19: NEPHELINE SYENITE, ">95".
-    row = _one(nir, edition=2025, commodity_id="nepheline_syenite")
+    row = one_row(nir, edition=2025, commodity_id="nepheline_syenite")
     assert (row["value_original"], row["value_flag"], row["value_low"]) == (">95", "lower_bound", 95.0)
     assert pd.isna(row["net_import_reliance_pct"]) and row["source_row"] == 19
     # MCS 2023 Fig. 2 line 53: "ZIRCONIUM, ores and concentrates", "<50".
-    row = _one(nir, edition=2023, commodity_id="zirconium")
+    row = one_row(nir, edition=2023, commodity_id="zirconium")
     assert (row["value_flag"], row["value_high"]) == ("upper_bound", 50.0)
 
 
 def test_nir_china_leading_with_hong_kong_note(tables):
     nir = tables["core_usgs_mcs__net_import_reliance"]
     # MCS 2025 Fig. 2 line 7: GRAPHITE (NATURAL), 100, "China, Canada, Mexico, Mozambique".
-    row = _one(nir, edition=2025, commodity_id="graphite_natural")
+    row = one_row(nir, edition=2025, commodity_id="graphite_natural")
     assert row["net_import_reliance_pct"] == 100.0
     assert row["major_import_sources"] == "China, Canada, Mexico, Mozambique"
     assert row["import_sources_period"] == "2020–2023"
     assert (row["leading_import_source_iso3"], row["china_is_leading"], row["china_among_sources"]) == ("CHN", True, True)
     assert row["hong_kong_included_with_china"]
     # ... and a row where China is listed but not first: ALUMINUM "Canada, ..., China3" (footnote digit).
-    row = _one(nir, edition=2025, commodity_id="aluminum")
+    row = one_row(nir, edition=2025, commodity_id="aluminum")
     assert (row["china_among_sources"], row["china_is_leading"], row["leading_import_source_iso3"]) == (True, False, "CAN")
 
 
 def test_nir_2026_sources_from_share_rows(tables):
     nir = tables["core_usgs_mcs__net_import_reliance"]
-    row = _one(nir, edition=2026, commodity_id="graphite_natural")
+    row = one_row(nir, edition=2026, commodity_id="graphite_natural")
     assert row["net_import_reliance_pct"] == 100.0 and row["china_is_leading"]
     assert row["import_sources_period"] == "2021–24"
     # Mica is printed as two blocks with the same labels: scrap and flake, then sheet.
-    assert _one(nir, edition=2026, commodity_id="mica_natural_sheet")["form"] == "Sheet"
+    assert one_row(nir, edition=2026, commodity_id="mica_natural_sheet")["form"] == "Sheet"
 
 
 # ---------------------------------------------------------------- salient statistics
 
 def test_salient_withheld_W(tables):
     # mcs2025-lithium_salient.csv line 6: US production 2024 "W".
-    row = _one(tables["core_usgs_mcs__us_salient"], edition=2025, commodity_id="lithium", statistic_detail="USprod_t", year=2024)
+    row = one_row(tables["core_usgs_mcs__us_salient"], edition=2025, commodity_id="lithium", statistic_detail="USprod_t", year=2024)
     assert (row["value_original"], row["value_flag"], row["statistic"]) == ("W", "withheld", "production")
     assert pd.isna(row["value"])
 
 
 def test_salient_e_estimate_and_kt_to_t(tables):
     # mcs2024-coppe_salient.csv line 5: post-consumer scrap 2022 "e150" in kt.
-    row = _one(tables["core_usgs_mcs__us_salient"], edition=2024, commodity_id="copper",
+    row = one_row(tables["core_usgs_mcs__us_salient"], edition=2024, commodity_id="copper",
                statistic_detail="USprod_Post-consumer_kt", year=2022)
     assert row["is_estimate"] and row["value"] == 150_000.0
     assert (row["unit"], row["unit_original"], row["value_original"]) == ("t", "kt", "e150")
@@ -116,14 +109,14 @@ def test_salient_e_estimate_and_kt_to_t(tables):
 
 def test_salient_2026_lost_minus_sign(tables):
     # MCS 2026 line 5086 prints "?1" where MCS 2025 prints "−1" (niobium stockpile, 2021).
-    row = _one(tables["core_usgs_mcs__us_salient"], edition=2026, source_row=5086)
+    row = one_row(tables["core_usgs_mcs__us_salient"], edition=2026, source_row=5086)
     assert (row["value_original"], row["value"]) == ("?1", -1.0)
 
 
 def test_2026_cp1252_decoding(tables):
     sal = tables["core_usgs_mcs__us_salient"]
     # Line 5168: chapter "Nitrogen (Fixed)—Ammonia" with an em dash (0x97 in cp1252).
-    assert _one(sal, edition=2026, source_row=5168)["commodity_name"] == "Nitrogen (Fixed)\u2014Ammonia"
+    assert one_row(sal, edition=2026, source_row=5168)["commodity_name"] == "Nitrogen (Fixed)\u2014Ammonia"
     assert "Exports: Fuller\u2019s earth" in set(sal.loc[sal["edition"] == 2026, "statistic_detail"])
     assert set(tables["core_usgs_mcs__import_sources"].query("edition == 2026")["period"]) == {"2021\u201324"}
 
@@ -139,16 +132,16 @@ def test_gallium_2024_grams_are_kilograms(tables):
     # mcs2024-galli_salient.csv line 2: Consump_g 14900 for 2019; its _meta.xml says Consump_kg,
     # and MCS 2023 Consump_kg prints 14900 for 2019 too.
     sal = tables["core_usgs_mcs__us_salient"]
-    row = _one(sal, edition=2024, commodity_id="gallium", statistic_detail="Consump_g", year=2019)
+    row = one_row(sal, edition=2024, commodity_id="gallium", statistic_detail="Consump_g", year=2019)
     assert (row["value"], row["unit"], row["unit_original"], row["unit_correction_id"]) == \
         (14.9, "t", "g", "usgs_mcs_2024_galli_salient_consump_g")
     assert pd.isna(row["quality_flag"])
-    assert _one(sal, edition=2023, commodity_id="gallium", statistic_detail="Consump_kg", year=2019)["value"] == 14.9
+    assert one_row(sal, edition=2023, commodity_id="gallium", statistic_detail="Consump_kg", year=2019)["value"] == 14.9
 
 
 def test_lead_2023_consumption_is_thousand_tons(tables):
     # mcs2023-lead_salient.csv line 3: Consump_t 1550 for 2019; metadata Consump_kt.
-    row = _one(tables["core_usgs_mcs__us_salient"], edition=2023, commodity_id="lead", statistic_detail="Consump_t", year=2019)
+    row = one_row(tables["core_usgs_mcs__us_salient"], edition=2023, commodity_id="lead", statistic_detail="Consump_t", year=2019)
     assert (row["value"], row["unit_original"], row["unit_correction_id"]) == \
         (1_550_000.0, "t", "usgs_mcs_2023_lead_salient_consump_t")
 
@@ -156,13 +149,13 @@ def test_lead_2023_consumption_is_thousand_tons(tables):
 def test_price_columns_labelled_as_masses(tables):
     sal = tables["core_usgs_mcs__us_salient"]
     # mcs2024-bauxi_salient.csv: Alumina_Price_kt 462 for 2021 is $/t (metadata Alumina_Price_dt).
-    row = _one(sal, edition=2024, commodity_id="bauxite_and_alumina", statistic_detail="Alumina_Price_kt", year=2021)
+    row = one_row(sal, edition=2024, commodity_id="bauxite_and_alumina", statistic_detail="Alumina_Price_kt", year=2021)
     assert (row["value"], row["unit"], row["unit_original"]) == (462.0, "usd_per_t", "kt")
     # mcs2024-mercu_salient.csv: Price_Imports_df 29 for 2021 is $/kg, not $/flask.
-    row = _one(sal, edition=2024, commodity_id="mercury", statistic_detail="Price_Imports_df", year=2021)
+    row = one_row(sal, edition=2024, commodity_id="mercury", statistic_detail="Price_Imports_df", year=2021)
     assert (row["value"], row["unit"]) == (29_000.0, "usd_per_t")
     # MCS 2026 manganese: Unit 'dollars per metric ton', label '... dollars per metric ton unit'.
-    row = _one(sal, edition=2026, commodity_id="manganese", statistic="price", year=2022)
+    row = one_row(sal, edition=2026, commodity_id="manganese", statistic="price", year=2022)
     assert (row["value"], row["unit"], row["unit_original"]) == (5.97, "usd_per_mtu", "dollars per metric ton")
 
 
@@ -176,7 +169,7 @@ def test_repeated_column_corrected_by_position(tables):
 
 def test_glued_unit_reads_as_mass_outside_prices(tables):
     # mcs2024-tungs_salient.csv "Consump_Reportedt": metric tons (metadata Consump_Reported_t), not $/t.
-    row = _one(tables["core_usgs_mcs__us_salient"], edition=2024, commodity_id="tungsten", statistic_detail="Consump_Reportedt", year=2019)
+    row = one_row(tables["core_usgs_mcs__us_salient"], edition=2024, commodity_id="tungsten", statistic_detail="Consump_Reportedt", year=2019)
     assert (row["unit"], row["unit_original"]) == ("t", "t") and pd.isna(row["unit_correction_id"])
 
 
@@ -185,7 +178,7 @@ def test_lead_2024_misaligned_labels_flagged(tables):
     lead = sal[sal["source_file"].isin(list(trends.LABELS_MISALIGNED))]
     assert len(lead) and (lead["quality_flag"] == "labels_misaligned").all()
     # "Price_LME_ctslb" holds 99.9 for 2019: the North American price of MCS 2023, not its LME 90.6.
-    assert _one(sal, edition=2024, commodity_id="lead", statistic_detail="Price_LME_ctslb", year=2019)["value_original"] == "99.9"
+    assert one_row(sal, edition=2024, commodity_id="lead", statistic_detail="Price_LME_ctslb", year=2019)["value_original"] == "99.9"
 
 
 def _corrections_with(tmp_path: Path, row: str) -> Path:
@@ -241,9 +234,9 @@ def test_critical_list_counts(tables):
 def test_import_sources_shares(tables):
     src = tables["core_usgs_mcs__import_sources"]
     # MCS 2026 line 102: fused aluminum oxide (crude), China 92 %, "Includes Hong Kong.".
-    row = _one(src, edition=2026, source_row=102)
+    row = one_row(src, edition=2026, source_row=102)
     assert (row["country_iso3"], row["share_pct"], row["rank"], row["notes"]) == ("CHN", 92.0, 1, "Includes Hong Kong.")
-    other = _one(src, edition=2026, source_row=103)
+    other = one_row(src, edition=2026, source_row=103)
     assert other["aggregate_kind"] == "other_countries" and pd.isna(other["rank"])
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ExtractError
-from helpers import mirror_copy
+from helpers import mirror_copy, one_row
 from analysis.extract import corrections
 from analysis.extract import usgs_mcs_world as world
 from analysis.extract.commodities import commodity_id, known_names
@@ -31,13 +31,6 @@ def tables() -> dict[str, pd.DataFrame]:
     return world.extract(MIRROR)
 
 
-def _one(frame: pd.DataFrame, **where) -> pd.Series:
-    mask = pd.Series(True, index=frame.index)
-    for col, val in where.items():
-        mask &= (frame[col] == val).fillna(False)
-    hit = frame[mask]
-    assert len(hit) == 1, f"{len(hit)} rows for {where}"
-    return hit.iloc[0]
 
 
 def _checks(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
@@ -69,39 +62,39 @@ def test_row_counts_match_reviewed_file(tables):
 
 def test_withheld_W(tables):
     # mcs2023-barit_world.csv line 2: United States, Prod_kt_2021 = W
-    row = _one(tables[PROD], edition=2023, commodity_id="barite", country_name="United States", year=2021)
+    row = one_row(tables[PROD], edition=2023, commodity_id="barite", country_name="United States", year=2021)
     assert row.value_original == "W" and row.value_flag == "withheld" and pd.isna(row.value)
 
 
 def test_estimate_prefix_and_kt_to_t(tables):
     # mcs2024-sandi_world.csv line 4: Australia, Prod_kt_2022 = e5,000 (thousand metric tons)
-    row = _one(tables[PROD], edition=2024, commodity_id="sand_and_gravel_industrial", country_name="Australia", year=2022)
+    row = one_row(tables[PROD], edition=2024, commodity_id="sand_and_gravel_industrial", country_name="Australia", year=2022)
     assert row.value_original == "e5,000" and row.is_estimate
     assert row.value == 5_000_000 and row.unit == "t" and row.unit_original == "thousand metric tons"
 
 
 def test_kt_to_t_2026_long_file(tables):
     # usgs_mcs2026_commodities_data.csv line 635: barite, China, 2024, "2,100" thousand metric tons
-    row = _one(tables[PROD], edition=2026, commodity_id="barite", country_name="China", year=2024)
+    row = one_row(tables[PROD], edition=2026, commodity_id="barite", country_name="China", year=2024)
     assert (row.value, row.unit, row.value_original, row.source_row) == (2_100_000, "t", "2,100", 635)
 
 
 def test_lower_bound(tables):
     # mcs2023-nicke_world.csv line 12: World total (rounded), Reserves_t = >100,000,000
-    row = _one(tables[RES], edition=2023, commodity_id="nickel", country_name="World")
+    row = one_row(tables[RES], edition=2023, commodity_id="nickel", country_name="World")
     assert row.value_flag == "lower_bound" and row.value_low == 100_000_000 and pd.isna(row.value)
 
 
 def test_range(tables):
     # The world files hold no en-dash range; the 2026 file writes ranges with a hyphen:
     # line 8533, yttrium world total 2025 = "10,000 - 15,000" metric tons.
-    row = _one(tables[PROD], edition=2026, commodity_id="yttrium", country_name="World", year=2025)
+    row = one_row(tables[PROD], edition=2026, commodity_id="yttrium", country_name="World", year=2025)
     assert row.value_flag == "range" and (row.value_low, row.value_high) == (10_000, 15_000)
 
 
 def test_footnote_aggregate_never_a_country(tables):
     # mcs2023-pumic_world.csv line 20: "Other countries6"
-    row = _one(tables[PROD], edition=2023, commodity_id="pumice_and_pumicite", country_name_source="Other countries6", year=2021)
+    row = one_row(tables[PROD], edition=2023, commodity_id="pumice_and_pumicite", country_name_source="Other countries6", year=2021)
     assert row.is_aggregate and row.aggregate_kind == "other_countries" and pd.isna(row.country_iso3)
     assert row.country_name == "Other countries" and row.value == 710_000
     aggregates = pd.concat([tables[PROD], tables[RES]])
@@ -110,7 +103,7 @@ def test_footnote_aggregate_never_a_country(tables):
 
 def test_gemanium_typo_is_germanium(tables):
     assert commodity_id("Gemanium", file="t") == "germanium"
-    row = _one(tables[PROD], edition=2025, commodity_name="Gemanium", country_name="China", year=2024)
+    row = one_row(tables[PROD], edition=2025, commodity_name="Gemanium", country_name="China", year=2024)
     assert row.commodity_id == "germanium" and row.value_flag == "not_available"
 
 
@@ -129,10 +122,10 @@ def test_unknown_commodity_is_an_error():
 
 
 def test_2026_brazil_rare_earth_erratum(tables):
-    row = _one(tables[RES], edition=2026, commodity_id="rare_earths", country_name="Brazil")
+    row = one_row(tables[RES], edition=2026, commodity_id="rare_earths", country_name="Brazil")
     assert row.value == 11_000_000 and row.value_original == "21,000,000"
     assert row.errata_id == "usgs_mcs_2026_v1.3_raree_brazil"
-    total = _one(tables[RES], edition=2026, commodity_id="rare_earths", country_name="World")
+    total = one_row(tables[RES], edition=2026, commodity_id="rare_earths", country_name="World")
     assert total.value_low == 75_000_000 and total.value_original == ">85,000,000" and total.errata_id is not pd.NA
     assert tables[RES]["errata_id"].notna().sum() == 2
 
@@ -147,7 +140,7 @@ def test_erratum_matching_no_row_is_an_error(tables, monkeypatch):
 
 def test_2025_unit_fix_titanium_concentrates(tables):
     # MCS2025_World_Data.csv line 1124: China ilmenite 3250 labelled "metric tons" (thousand in fact)
-    row = _one(tables[PROD], edition=2025, commodity_id="titanium_mineral_concentrates", country_name="China", year=2023)
+    row = one_row(tables[PROD], edition=2025, commodity_id="titanium_mineral_concentrates", country_name="China", year=2023)
     assert row.value == 3_250_000 and row.unit_original == "metric tons"
     assert (row.unit_read, row.unit_correction_id) == ("thousand metric tons", "usgs_mcs_2025_timin_kt")
 
@@ -155,7 +148,7 @@ def test_2025_unit_fix_titanium_concentrates(tables):
 # ------------------------------------------------------------------------ units: notes and reviewed corrections
 
 def _res(tables, edition, commodity, country, **more):
-    return _one(tables[RES], edition=edition, commodity_id=commodity, country_name=country, **more)
+    return one_row(tables[RES], edition=edition, commodity_id=commodity, country_name=country, **more)
 
 
 def test_note_unit_reads_only_unit_statements():
@@ -171,7 +164,7 @@ def test_note_unit_reads_only_unit_statements():
 def test_2023_chromium_production_unit_from_note(tables):
     # mcs2023-chrom_world.csv line 6: South Africa, Prod_t_2021 = 18600, Prod_notes "Units are thousand
     # metric tons, gross weight, ..." (the metadata names the column Prod_kt_2021; MCS 2024 Prod_kt 19,100 for 2022)
-    row = _one(tables[PROD], edition=2023, commodity_id="chromium", country_name="South Africa", year=2021)
+    row = one_row(tables[PROD], edition=2023, commodity_id="chromium", country_name="South Africa", year=2021)
     assert (row.value, row.source_row, row.value_original) == (18_600_000, 6, "18600")
     assert (row.unit_original, row.unit_read, row.unit_correction_id) == ("metric tons", "thousand metric tons", "note:Prod_notes")
 
@@ -183,7 +176,7 @@ def test_2025_molybdenum_reserves_unit_from_note_on_other_rows(tables):
     assert (row.value, row.source_row, row.value_original) == (1_400_000, 712, "1400")
     assert (row.unit_original, row.unit_read, row.unit_correction_id) == ("metric tons", "thousand metric tons", "note:RESERVE_NOTES")
     assert _res(tables, 2024, "molybdenum", "Chile").value == row.value
-    prod = _one(tables[PROD], edition=2025, commodity_id="molybdenum", country_name="Chile", year=2024)
+    prod = one_row(tables[PROD], edition=2025, commodity_id="molybdenum", country_name="Chile", year=2024)
     assert prod.value == 38_000 and pd.isna(prod.unit_correction_id)  # production stays in metric tons
 
 
@@ -238,10 +231,10 @@ def test_talc_and_vanadium_reserves_reviewed_corrections(tables):
 def test_2025_industrial_sand_production_reviewed_correction(tables):
     # MCS2025_World_Data.csv line 933: United States, "metric tons", PROD_2023 = 133000 (the 2025 salient file:
     # Sold_kt 133,000 for 2023); MCS 2024 Prod_kt_est_2023 = 130,000.
-    row = _one(tables[PROD], edition=2025, commodity_id="sand_and_gravel_industrial", country_name="United States", year=2023)
+    row = one_row(tables[PROD], edition=2025, commodity_id="sand_and_gravel_industrial", country_name="United States", year=2023)
     assert (row.value, row.source_row) == (133_000_000, 933)
     assert row.unit_correction_id == "usgs_mcs_2025_sandi_production_kt" and row.unit_original == "metric tons"
-    prev = _one(tables[PROD], edition=2024, commodity_id="sand_and_gravel_industrial", country_name="United States", year=2023)
+    prev = one_row(tables[PROD], edition=2024, commodity_id="sand_and_gravel_industrial", country_name="United States", year=2023)
     assert prev.value == 130_000_000
 
 
@@ -268,7 +261,7 @@ def test_unit_correction_matching_no_row_is_an_error(tables):
 
 def test_revisions_rare_earth_reserves(tables):
     rev = tables[world.REVISIONS]
-    brazil = _one(rev, commodity_id="rare_earths", table="world_reserves", country_name="Brazil", edition_to=2026)
+    brazil = one_row(rev, commodity_id="rare_earths", table="world_reserves", country_name="Brazil", edition_to=2026)
     assert brazil.value_to == 11_000_000 and brazil.change_pct == pytest.approx(100 * (11 - 21) / 21)
 
 
