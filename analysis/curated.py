@@ -297,6 +297,14 @@ def parse_partial_date(value: str) -> tuple[date, str] | None:
     return first, ("day" if d else "month" if mo else "year")
 
 
+def _row_problems(df: pd.DataFrame, problem) -> pd.DataFrame:
+    """The rows for which `problem(row)` returns a message, with that message as `problem`."""
+    probs = df.apply(problem, axis=1) if len(df) else pd.Series(dtype=object)
+    out = df.loc[probs.notna()].copy() if len(df) else df.iloc[0:0].copy()
+    out["problem"] = probs[probs.notna()]
+    return out
+
+
 def _fail(df: pd.DataFrame, mask: pd.Series, problem) -> pd.DataFrame:
     out = df.loc[mask.fillna(False).astype(bool)].copy()
     if callable(problem):
@@ -418,10 +426,7 @@ def check_administration(df: pd.DataFrame) -> pd.DataFrame:
         if country == "USA" and prec == "year" and d.year >= 2010 and not adm:
             return "US row after 2009 has no administration"
         return None
-    probs = df.apply(problem, axis=1) if len(df) else pd.Series(dtype=object)
-    out = df.loc[probs.notna()].copy() if len(df) else df.iloc[0:0].copy()
-    out["problem"] = probs[probs.notna()]
-    return out
+    return _row_problems(df, problem)
 
 
 def check_country_codes(df: pd.DataFrame, column: str, *, allow: frozenset[str] = frozenset(),
@@ -478,10 +483,7 @@ def check_claim_values(df: pd.DataFrame) -> pd.DataFrame:
         if q == "range" and unit != "date" and _is_number(v) and _is_number(hi) and float(hi) < float(v):
             return f"value_high {hi} is below value {v}"
         return None
-    probs = df.apply(problem, axis=1) if len(df) else pd.Series(dtype=object)
-    out = df.loc[probs.notna()].copy() if len(df) else df.iloc[0:0].copy()
-    out["problem"] = probs[probs.notna()]
-    return out
+    return _row_problems(df, problem)
 
 
 def check_source_keys(df: pd.DataFrame, keys: set[str]) -> pd.DataFrame:
@@ -503,10 +505,7 @@ def check_quotes(df: pd.DataFrame, seed_texts: dict[str, str]) -> pd.DataFrame:
         if q not in seed_texts[key]:
             return f"quote_zh not found in seed {key}"
         return None
-    probs = df.apply(problem, axis=1) if len(df) else pd.Series(dtype=object)
-    out = df.loc[probs.notna()].copy() if len(df) else df.iloc[0:0].copy()
-    out["problem"] = probs[probs.notna()]
-    return out
+    return _row_problems(df, problem)
 
 
 def check_seed_rows_quoted(df: pd.DataFrame) -> pd.DataFrame:
@@ -628,10 +627,7 @@ def check_curated_refs(df: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.D
         except (ValueError, KeyError) as err:
             return f"check {r['check']!r}: {err.args[0]}"
         return None
-    probs = df.apply(problem, axis=1) if len(df) else pd.Series(dtype=object)
-    out = df.loc[probs.notna()].copy() if len(df) else df.iloc[0:0].copy()
-    out["problem"] = probs[probs.notna()]
-    return out
+    return _row_problems(df, problem)
 
 
 # --------------------------------------------------------------------------- run all
