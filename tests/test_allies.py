@@ -6,7 +6,7 @@ import csv
 import pandas as pd
 import pytest
 
-from analysis import allies
+from analysis.chapters import allies
 from analysis.paths import CURATED_DIR
 
 

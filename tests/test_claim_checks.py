@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis import curated, verification
+from analysis import curated
+from analysis.chapters import verification
 
 CLAIMS = curated.load_table("claims")
 PRIMARY = CLAIMS[CLAIMS["check_kind"] == "primary"]

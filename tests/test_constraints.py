@@ -6,7 +6,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import constraints, db
+from analysis import db
+from analysis.chapters import constraints
 
 
 

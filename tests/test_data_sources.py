@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import csv
 
-from analysis import data_sources, paths
+from analysis import paths
+from analysis.chapters import data_sources
 
 
 def test_every_extract_table_is_listed_with_its_rows(extracts):

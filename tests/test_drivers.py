@@ -1,6 +1,6 @@
 """Chapter 1 beyond import reliance: where battery minerals are mined, held and refined.
 
-Every check compares what `analysis.drivers` returns with a direct query of the real
+Every check compares what `analysis.chapters.drivers` returns with a direct query of the real
 extracts, or with a figure as the release prints it, so a broken query or join fails here.
 """
 from __future__ import annotations
@@ -10,7 +10,8 @@ import re
 
 import pytest
 
-from analysis import db, drivers
+from analysis import db
+from analysis.chapters import drivers
 from analysis.paths import ROOT
 
 

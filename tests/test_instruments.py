@@ -6,7 +6,7 @@ import csv
 import pandas as pd
 import pytest
 
-from analysis import instruments
+from analysis.chapters import instruments
 from analysis.paths import CURATED_DIR
 
 

@@ -7,7 +7,8 @@ from collections import Counter
 import pandas as pd
 import pytest
 
-from analysis import paths, responses
+from analysis import paths
+from analysis.chapters import china_responses as responses
 
 
 

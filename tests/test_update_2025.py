@@ -10,7 +10,8 @@ import json
 import pandas as pd
 import pytest
 
-from analysis import db, update_2025 as u
+from analysis import db
+from analysis.chapters import update_2025 as u
 
 
 @pytest.fixture(scope="module")

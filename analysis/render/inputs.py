@@ -15,7 +15,7 @@ from analysis import paths
 
 # Relative to the project root; the renderer itself is excluded (it decides typesetting,
 # and its cache format has a version of its own).
-CODE_GLOBS = ("analysis/*.py", "analysis/extract/*.py", "analysis/sql/**/*.sql")
+CODE_GLOBS = ("analysis/*.py", "analysis/chapters/*.py", "analysis/extract/*.py", "analysis/sql/**/*.sql")
 DATA_GLOBS = ("data/curated/**/*.csv", "data/reference/*.csv", "data/sources.csv", "references.bib")
 
 

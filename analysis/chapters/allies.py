@@ -14,7 +14,7 @@ import altair as alt
 import pandas as pd
 
 from analysis import curated, theme
-from analysis.instruments import PRECISION_LABELS, period, source_label
+from analysis.chapters.instruments import PRECISION_LABELS, period, source_label
 
 MSP = "msp"
 FTA = "ira_30d_fta"
@@ -157,7 +157,7 @@ def country_memberships(m: pd.DataFrame) -> pd.DataFrame:
                  & ~m["initiative_id"].isin(NOT_COUNTRY_CLUBS)].copy()
     unknown = sorted(set(data["initiative_id"]) - set(GROUPS))
     if unknown:
-        raise KeyError(f"memberships.csv: initiative(s) {unknown} have no column in analysis/allies.py GROUPS")
+        raise KeyError(f"memberships.csv: initiative(s) {unknown} have no column in analysis/chapters/allies.py GROUPS")
     data["group"] = data["initiative_id"].map(GROUPS)
     data["member_label"] = data["member"].str.replace(" (represented by the European Commission)", "",
                                                       regex=False)

@@ -54,7 +54,7 @@ def recommendations() -> pd.DataFrame:
     df = curated.load_table("responses")
     unknown = sorted(set(df["source_key"]) - set(SOURCES)) + sorted(set(df["theme"]) - set(THEMES))
     if unknown:
-        raise ValueError(f"data/curated/responses.csv: no label for {unknown}; add it to analysis/responses.py")
+        raise ValueError(f"data/curated/responses.csv: no label for {unknown}; add it to analysis/chapters/china_responses.py")
     return df.assign(
         source=df["source_key"].map(SOURCES),
         theme_label=df["theme"].map(THEMES),

@@ -40,7 +40,7 @@ def china_share(partial: bool = False) -> pd.DataFrame:
     found = set(shares["partners_in_query"].astype(int))
     if found != {PARTNERS}:
         raise ValueError(f"core_usitc__trade: expected {PARTNERS} partner countries, found {sorted(found)}; "
-                         "update the labels in analysis/constraints.py and chapters/04-constraints.qmd")
+                         "update the labels in analysis/chapters/constraints.py and chapters/04-constraints.qmd")
     return shares
 
 
