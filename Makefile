@@ -15,7 +15,7 @@ export DATA_MIRROR
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk poppler-utils chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: report test system-deps venv acquire extract render bench clean
+.PHONY: report test snapshot system-deps venv acquire extract render bench clean
 
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -47,6 +47,11 @@ report: render
 
 test: system-deps extract
 	$(PY) -m pytest
+
+# After reviewing what `make test` reported as moved: accept the printed values as they are
+# now (tests/__snapshots__/test_ledger.ambr); commit the file with the change that moved them.
+snapshot: system-deps extract
+	$(PY) -m pytest -q tests/test_ledger.py --snapshot-update
 
 bench: extract
 	$(PY) tests/benchmarks/bench_extract.py

@@ -28,3 +28,15 @@ def con(extracts):
     connection = db.connect(extracts)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def rendered_book(tmp_path_factory, extracts):
+    """The real book rendered once per session (HTML, PDF and the ledger in data/), for
+    every test that reads what a reader gets; chapters come from the render cache when
+    nothing they depend on changed."""
+    from analysis.render import render_book
+
+    out = tmp_path_factory.mktemp("book")
+    render_book(paths.ROOT, out, formats=("html", "pdf"))
+    return out

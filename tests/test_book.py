@@ -21,12 +21,8 @@ EXTERNAL = re.compile(r"""<(script|link|img|source|iframe)\b[^>]*\b(src|href)\s*
 
 
 @pytest.fixture(scope="module")
-def book(tmp_path_factory, extracts) -> Path:
-    from analysis.render import render_book
-
-    out = tmp_path_factory.mktemp("book")
-    render_book(paths.ROOT, out, formats=("html", "pdf"))
-    return out
+def book(rendered_book) -> Path:
+    return rendered_book
 
 
 @pytest.fixture(scope="module")

@@ -112,6 +112,9 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
             report.timings["pdf_s"] = time.perf_counter() - t
         if errors:
             raise RenderError("cannot render the book:\n  " + "\n  ".join(dict.fromkeys(errors)))
+        from .ledger import write as write_ledger
+
+        write_ledger(results, project_dir, staging / "data")
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

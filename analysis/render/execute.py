@@ -13,7 +13,7 @@ import os
 import re
 import string
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import BookConfig, Chapter
@@ -81,6 +81,10 @@ class ExecResult:
     executed: bool  # a kernel was needed
     seconds: float
     fresh: bool = False  # executed in this run (not from the cache)
+    # What the chapter prints, for the ledger (analysis/render/ledger.py): every inline
+    # value as {"line", "expression", "text"}, and every table's data by name.
+    inline: list = field(default_factory=list)
+    tables: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         d = self.__dict__.copy()
@@ -224,7 +228,8 @@ class _Kernel:
         self._ctx.__exit__(None, None, None)
 
 
-def _outputs_to_markdown(outputs, cell: Cell, chapter: str, figures: dict, warning: bool, asis: bool):
+def _outputs_to_markdown(outputs, cell: Cell, chapter: str, figures: dict, warning: bool, asis: bool,
+                         tables: dict | None = None):
     """Turn one cell's outputs into markdown blocks; figures go into `figures`."""
     blocks: list[str] = []
     fig_blocks: list[str] = []
@@ -256,6 +261,8 @@ def _outputs_to_markdown(outputs, cell: Cell, chapter: str, figures: dict, warni
             fig_blocks.append(f"![](render-figure:{name})")
         elif TABLE_MIME in data:
             blocks.append(_pipe_table(data[TABLE_MIME]))
+            if tables is not None:
+                tables[f"{label}-{len(tables)}"] = data[TABLE_MIME]
         elif "text/markdown" in data:
             blocks.append(data["text/markdown"])
         elif "text/html" in data and "text/plain" not in data:
@@ -266,7 +273,8 @@ def _outputs_to_markdown(outputs, cell: Cell, chapter: str, figures: dict, warni
     return fig_blocks, blocks
 
 
-def _cell_markdown(cell: Cell, outputs, chapter: str, config: BookConfig, figures: dict) -> str:
+def _cell_markdown(cell: Cell, outputs, chapter: str, config: BookConfig, figures: dict,
+                   tables: dict | None = None) -> str:
     opts = cell.options
     if opts.get("include") is False:
         return ""
@@ -278,7 +286,7 @@ def _cell_markdown(cell: Cell, outputs, chapter: str, config: BookConfig, figure
         parts.append(_fence(cell.code, " {.python .cell-code}"))
     if output is False:
         return "\n".join(parts)
-    fig_blocks, blocks = _outputs_to_markdown(outputs, cell, chapter, figures, warning, output == "asis")
+    fig_blocks, blocks = _outputs_to_markdown(outputs, cell, chapter, figures, warning, output == "asis", tables)
     label = cell.label or ""
     if label.startswith("fig-"):
         if not fig_blocks:
@@ -311,6 +319,8 @@ def execute_chapter(config: BookConfig, chapter: Chapter, cache_dir: Path, *, fo
     t0 = time.perf_counter()
     parts = parse_qmd(text, chapter.path)
     figures: dict = {}
+    tables: dict = {}
+    inline: list[dict] = []
     out: list[str] = []
     kernel = None
     try:
@@ -319,9 +329,12 @@ def execute_chapter(config: BookConfig, chapter: Chapter, cache_dir: Path, *, fo
         for part in parts:
             if isinstance(part, Markdown):
                 values = []
-                for expr in part.inline:
+                lines = [part.line + part.text[:m.start()].count("\n") for m in INLINE.finditer(part.text)]
+                for expr, line in zip(part.inline, lines):
                     outs = kernel.run(f"print(str({expr}), end='')", f"inline expression `{expr}` (near line {part.line})", chapter.path)
-                    values.append(escape_inline("".join(o.get("text", "") for o in outs if o.get("output_type") == "stream" and o.get("name") == "stdout")))
+                    text = "".join(o.get("text", "") for o in outs if o.get("output_type") == "stream" and o.get("name") == "stdout")
+                    inline.append({"line": line, "expression": expr, "text": text})
+                    values.append(escape_inline(text))
                 if values:
                     it = iter(values)
                     out.append(INLINE.sub(lambda m: next(it), part.text))
@@ -329,11 +342,12 @@ def execute_chapter(config: BookConfig, chapter: Chapter, cache_dir: Path, *, fo
                     out.append(part.text)
             else:
                 outputs = kernel.run(part.code, part.describe(), chapter.path)
-                out.append("\n" + _cell_markdown(part, outputs, chapter.path, config, figures) + "\n")
+                out.append("\n" + _cell_markdown(part, outputs, chapter.path, config, figures, tables) + "\n")
     finally:
         if kernel is not None:
             kernel.close()
-    result = ExecResult(chapter.path, key, "".join(out), figures, kernel is not None, time.perf_counter() - t0, True)
+    result = ExecResult(chapter.path, key, "".join(out), figures, kernel is not None, time.perf_counter() - t0, True,
+                        inline, tables)
     cfile.parent.mkdir(parents=True, exist_ok=True)
     for stale in cfile.parent.glob(cfile.name.rsplit(".", 2)[0] + ".*.json"):
         stale.unlink()
