@@ -230,3 +230,45 @@ def test_refined_chart_spec(refined):
     values = next(iter(spec["datasets"].values()))
     assert {v["country_iso3"] for v in values} == {"CHN"}
     assert all(v["share_pct"] is not None for v in values)
+
+
+# ------------------------------------------------------------------ the sources' figures beside today's
+
+def test_china_import_table_reads_the_latest_shares_and_the_commentarys(con):
+    imports = drivers.china_import_shares()
+    latest = _scalar(con, "SELECT max(edition) FROM core_usgs_mcs__import_sources WHERE share_pct IS NOT NULL")
+    table = drivers.china_import_table(imports)
+    assert len(table) == len(drivers.CHINA_IMPORT_FORMS)
+    ree = _scalar(con, "SELECT share_pct FROM core_usgs_mcs__import_sources WHERE edition = ? AND commodity_id = "
+                       "'rare_earths' AND country_iso3 = 'CHN' AND form = 'Rare-earth compounds and metals'", latest)
+    row = table.loc[table["Mineral"].eq("Rare earths")].iloc[0]
+    assert row[f"MCS {latest}, {drivers.import_shares_period(imports)}"] == f"{ree:.0f}%"
+    assert row["The commentary (2022)"] == "78%"
+    # every mineral is either lower or higher than the commentary's figure, never both
+    lower, higher = drivers.import_shares_lower(imports), drivers.import_shares_higher(imports)
+    assert not set(lower) & set(higher)
+
+
+def test_consumption_change_is_first_to_last_known_year(con):
+    cons = drivers.consumption()
+    latest = _scalar(con, "SELECT max(edition) FROM core_usgs_mcs__us_salient")
+    first, last = con.execute(
+        "SELECT arg_min(value, year), arg_max(value, year) FROM core_usgs_mcs__us_salient WHERE edition = ? "
+        "AND commodity_id = 'chromium' AND statistic_detail = 'Consumption (includes recycling): Apparent' "
+        "AND value IS NOT NULL", [latest]).fetchone()
+    change = drivers.consumption_change(cons, "chromium")
+    assert change["change_pct"] == pytest.approx(100 * (last / first - 1))
+    # USGS withholds lithium consumption: the chapter must say so, not compute a change
+    assert drivers.consumption_change(cons, "lithium")["flag"] == "withheld"
+    agree, differ = drivers.consumption_as_said(cons)
+    assert "lithium" not in agree + differ
+
+
+def test_mine_share_is_country_over_world_of_the_same_year(con):
+    mines = drivers.mine_shares()
+    year = drivers.mine_year(mines, "copper")
+    peru, world = con.execute(
+        "SELECT sum(value) FILTER (WHERE country_iso3 = 'PER'), sum(value) FILTER (WHERE aggregate_kind = 'world_total') "
+        "FROM core_usgs_mcs__world_production WHERE edition = (SELECT max(edition) FROM core_usgs_mcs__world_production) "
+        "AND commodity_id = 'copper' AND stage = 'mine' AND year = ?", [year]).fetchone()
+    assert drivers.mine_share_text(mines, "copper", "PER") == f"{100 * peru / world:.0f}%"

@@ -430,3 +430,261 @@ def share_range_text(by_edition: pd.DataFrame) -> str:
     lo, hi = by_edition["share_pct"].min(), by_edition["share_pct"].max()
     a, b = _pct(float(lo), "exact"), _pct(float(hi), "exact")
     return a if a == b else f"between {a.rstrip('%')} and {b}"
+
+
+# --------------------------------------------------------------------------------------
+# The sources' own reliance figures beside the latest edition
+#
+# The 2022 commentary quotes the era of the 2018 list (China's shares of US imports of
+# rare earths, graphite, arsenic, gallium, indium); Cheng Ping and Sun Haiyong count the
+# commodities at 100% and above 50% in the MCS 2024 and 2023 editions. The latest edition
+# gives the same measures, so each figure can be set beside today's.
+
+def count_above_half_with_china(nir: pd.DataFrame) -> int:
+    """Of those, the commodities with China among USGS's major import sources (Sun's count of 26)."""
+    above = nir["net_import_reliance_plot_pct"].gt(50) | (
+        nir["value_flag"].eq("lower_bound") & nir["net_import_reliance_plot_pct"].ge(50))
+    china = nir["major_import_sources"].fillna("").str.split("; ").map(lambda names: "China" in names)
+    return int(nir.loc[above & china, "commodity_id"].nunique())
+
+
+def count_above_half_plot(nir: pd.DataFrame) -> int:
+    """Commodities above 50% (a '>50' bound counts: USGS says more than half)."""
+    above = nir["net_import_reliance_plot_pct"].gt(50) | (
+        nir["value_flag"].eq("lower_bound") & nir["net_import_reliance_plot_pct"].ge(50))
+    return int(nir.loc[above, "commodity_id"].nunique())
+
+
+def nir_text(nir: pd.DataFrame, commodity_id: str, form: str | None = None) -> str:
+    """A commodity's reliance as USGS prints it: '67%', 'more than 50%' (a bound stays a bound)."""
+    rows = nir.loc[nir["commodity_id"].eq(commodity_id)]
+    if form is not None:
+        rows = rows.loc[rows["form"].fillna("").eq(form)]
+    if len(rows) != 1:
+        raise KeyError(f"{len(rows)} reliance rows for {commodity_id}")
+    row = rows.iloc[0]
+    if pd.notna(row["net_import_reliance_pct"]):
+        return f"{row['net_import_reliance_pct']:.0f}%"
+    if row["value_flag"] == "lower_bound":
+        return f"more than {row['net_import_reliance_plot_pct']:.0f}%"
+    raise ValueError(f"no reliance figure for {commodity_id}: flagged {row['value_flag']}")
+
+
+#: commodity -> (form of the MCS import-source shares, the commentary's claim it sits beside)
+CHINA_IMPORT_FORMS: dict[str, tuple[str, str]] = {
+    "rare_earths": ("Rare-earth compounds and metals", "ciaps2022biden-035"),
+    "graphite_natural": ("All", "ciaps2022biden-036"),
+    "arsenic": ("All forms of arsenic", "ciaps2022biden-056"),
+    "gallium": ("Metal", "ciaps2022biden-058"),
+    "indium": ("All", "ciaps2022biden-060"),
+}
+MINERAL_NAMES = {"rare_earths": "Rare earths", "graphite_natural": "Natural graphite", "arsenic": "Arsenic",
+                 "gallium": "Gallium", "indium": "Indium", "germanium": "Germanium"}
+
+
+def china_import_shares() -> pd.DataFrame:
+    """China's share of US imports by commodity and form, latest edition with shares (sql/)."""
+    return db.query("usgs_mcs_china_share_of_us_imports_latest")
+
+
+def china_import_row(imports: pd.DataFrame, commodity_id: str, form: str | None = None) -> pd.Series:
+    form = form or CHINA_IMPORT_FORMS[commodity_id][0]
+    rows = imports.loc[imports["commodity_id"].eq(commodity_id) & imports["form"].eq(form)]
+    if len(rows) != 1:
+        raise KeyError(f"{len(rows)} import-share rows for {commodity_id} / {form}")
+    return rows.iloc[0]
+
+
+def china_import_share(imports: pd.DataFrame, commodity_id: str, form: str | None = None) -> str:
+    return f"{china_import_row(imports, commodity_id, form)['share_pct']:.0f}%"
+
+
+def import_shares_edition(imports: pd.DataFrame) -> int:
+    return int(imports["edition"].max())
+
+
+def import_shares_period(imports: pd.DataFrame) -> str:
+    periods = imports["period"].dropna().unique()
+    if len(periods) != 1:
+        raise ValueError(f"import shares span several periods: {sorted(periods)}")
+    return str(periods[0])
+
+
+def china_import_table(imports: pd.DataFrame) -> pd.DataFrame:
+    """The commentary's shares of US imports from China (2018-list era) beside the latest
+    edition's, one row per mineral it names; the difference is computed, not judged."""
+    from analysis import source_claims
+
+    edition, period = import_shares_edition(imports), import_shares_period(imports)
+    rows = []
+    for commodity_id, (form, claim_id) in CHINA_IMPORT_FORMS.items():
+        now = china_import_row(imports, commodity_id, form)
+        rows.append({
+            "Mineral": MINERAL_NAMES[commodity_id],
+            "Form (USGS)": form,
+            "The commentary (2022)": source_claims.figure(claim_id),
+            f"MCS {edition}, {period}": f"{now['share_pct']:.0f}%",
+            "China's rank among sources": int(now["rank"]),
+        })
+    return pd.DataFrame(rows)
+
+
+def import_shares_lower(imports: pd.DataFrame) -> list[str]:
+    """Minerals whose China share today is lower than the commentary's figure."""
+    from analysis import source_claims
+
+    return [MINERAL_NAMES[c].lower() for c, (form, claim_id) in CHINA_IMPORT_FORMS.items()
+            if china_import_row(imports, c, form)["share_pct"] < source_claims.value(claim_id) - 0.5]
+
+
+def import_shares_higher(imports: pd.DataFrame) -> list[str]:
+    from analysis import source_claims
+
+    return [MINERAL_NAMES[c].lower() for c, (form, claim_id) in CHINA_IMPORT_FORMS.items()
+            if china_import_row(imports, c, form)["share_pct"] > source_claims.value(claim_id) + 0.5]
+
+
+# --------------------------------------------------------------------------------------
+# Demand: US consumption, the only demand series in the releases
+#
+# The sources' demand figures are forecasts (World Bank, IEA, DOE) that no release in the
+# mirror can test. What the releases do give is US apparent consumption, year by year, in
+# the latest edition: enough to test the 2022 commentary's remark about which minerals
+# the United States consumes more and which less, over a shorter window than its twenty years.
+
+#: commodity -> (series in the salient statistics, direction the 2022 commentary reports)
+CONSUMPTION_SERIES: dict[str, tuple[str, str]] = {
+    "aluminum": ("Consumption, apparent", "fell"),
+    "chromium": ("Consumption (includes recycling): Apparent", "fell"),
+    "manganese": ("Consumption, apparent, manganese content", "fell"),
+    "platinum": ("Consumption, apparent: Platinum", "fell"),
+    "palladium": ("Consumption, apparent: Palladium", "fell"),
+    "lithium": ("Consumption, apparent", "rose"),
+    "germanium": ("Consumption, estimated", "rose"),
+    "graphite_natural": ("Consumption, apparent", "rose"),
+}
+CONSUMPTION_NAMES = {"aluminum": "Aluminium", "chromium": "Chromium", "manganese": "Manganese (content)",
+                     "platinum": "Platinum", "palladium": "Palladium", "lithium": "Lithium",
+                     "germanium": "Germanium", "graphite_natural": "Natural graphite"}
+
+
+def consumption() -> pd.DataFrame:
+    """US consumption series of the latest edition's salient statistics (sql/)."""
+    return db.query("usgs_mcs_us_apparent_consumption_latest")
+
+
+def consumption_change(cons: pd.DataFrame, commodity_id: str) -> dict:
+    """First and last year with a value in the series, and the change in percent; a series
+    USGS withholds or leaves blank after its first year says so instead of a change."""
+    detail, _ = CONSUMPTION_SERIES[commodity_id]
+    series = cons.loc[cons["commodity_id"].eq(commodity_id) & cons["statistic_detail"].eq(detail)].sort_values("year")
+    if series.empty:
+        raise KeyError(f"no consumption series {detail!r} for {commodity_id}")
+    known = series.dropna(subset=["value"])
+    out = {"commodity_id": commodity_id, "first_year": int(series["year"].min()), "last_year": int(series["year"].max()),
+           "flag": None, "change_pct": None}
+    if len(known) < 2:
+        flags = series.loc[series["value"].isna(), "value_flag"].dropna().unique()
+        out["flag"] = "withheld" if "withheld" in flags else "not available"
+        return out
+    first, last = known.iloc[0], known.iloc[-1]
+    out.update(first_year=int(first["year"]), last_year=int(last["year"]), first_t=float(first["value"]),
+               last_t=float(last["value"]), change_pct=100 * (float(last["value"]) / float(first["value"]) - 1))
+    return out
+
+
+def consumption_years(cons: pd.DataFrame) -> tuple[int, int]:
+    spans = [consumption_change(cons, c) for c in CONSUMPTION_SERIES]
+    known = [s for s in spans if s["change_pct"] is not None]
+    return min(s["first_year"] for s in known), max(s["last_year"] for s in known)
+
+
+def consumption_edition(cons: pd.DataFrame) -> int:
+    return int(cons["edition"].max())
+
+
+def _t(value: float) -> str:
+    return f"{value:,.0f}" if value >= 100 else f"{value:,.1f}"
+
+
+def consumption_table(cons: pd.DataFrame) -> pd.DataFrame:
+    """The eight minerals of the commentary's remark, its direction beside USGS's series."""
+    rows = []
+    for commodity_id, (_, said) in CONSUMPTION_SERIES.items():
+        c = consumption_change(cons, commodity_id)
+        known = c["change_pct"] is not None
+        rows.append({
+            "Mineral": CONSUMPTION_NAMES[commodity_id],
+            "The commentary: over 20 years consumption": said,
+            "First year": c["first_year"] if known else None,
+            "US consumption, first year (t)": _t(c["first_t"]) if known else c["flag"],
+            "Last year": c["last_year"] if known else None,
+            "US consumption, last year (t)": _t(c["last_t"]) if known else c["flag"],
+            "Change (%)": f"{c['change_pct']:+.0f}" if known else "–",
+        })
+    table = pd.DataFrame(rows)
+    table[["First year", "Last year"]] = table[["First year", "Last year"]].astype("Int64").astype("string").fillna("–")
+    return table
+
+
+def consumption_moved(cons: pd.DataFrame, direction: str) -> list[str]:
+    """Minerals whose US consumption rose (or fell) over the window, by USGS's series."""
+    out = []
+    for commodity_id in CONSUMPTION_SERIES:
+        c = consumption_change(cons, commodity_id)
+        if c["change_pct"] is None:
+            continue
+        if (direction == "rose" and c["change_pct"] > 0) or (direction == "fell" and c["change_pct"] < 0):
+            out.append(CONSUMPTION_NAMES[commodity_id].split(" (")[0].lower())
+    return out
+
+
+def consumption_as_said(cons: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """(minerals that moved the way the commentary says, minerals that moved the other way)."""
+    agree, differ = [], []
+    for commodity_id, (_, said) in CONSUMPTION_SERIES.items():
+        c = consumption_change(cons, commodity_id)
+        if c["change_pct"] is None:
+            continue
+        moved = "rose" if c["change_pct"] > 0 else "fell"
+        (agree if moved == said else differ).append(CONSUMPTION_NAMES[commodity_id].split(" (")[0].lower())
+    return agree, differ
+
+
+def consumption_unknown(cons: pd.DataFrame) -> list[str]:
+    return [CONSUMPTION_NAMES[c].lower() for c in CONSUMPTION_SERIES if consumption_change(cons, c)["change_pct"] is None]
+
+
+# --------------------------------------------------------------------------------------
+# Shocks: where the mines the sources name stand in world output today
+
+def mine_shares() -> pd.DataFrame:
+    """Every country's share of world mine production, latest edition and year (sql/)."""
+    return db.query("usgs_mcs_world_mine_shares_latest")
+
+
+def mine_share_row(mines: pd.DataFrame, commodity_id: str, iso3: str, product: str | None = None) -> pd.Series:
+    rows = mines.loc[mines["commodity_id"].eq(commodity_id) & mines["country_iso3"].eq(iso3)]
+    rows = rows.loc[rows["product"].fillna("").eq(product or "")]
+    if len(rows) != 1:
+        raise KeyError(f"{len(rows)} mine-share rows for {commodity_id} / {product} / {iso3}")
+    return rows.iloc[0]
+
+
+def mine_share_text(mines: pd.DataFrame, commodity_id: str, iso3: str, product: str | None = None) -> str:
+    row = mine_share_row(mines, commodity_id, iso3, product)
+    if pd.isna(row["share_pct"]):
+        raise ValueError(f"no share for {commodity_id} / {iso3}: flagged {row['value_flag']}")
+    return _pct(float(row["share_pct"]), row["share_kind"])
+
+
+def mine_share_rank(mines: pd.DataFrame, commodity_id: str, iso3: str, product: str | None = None) -> int:
+    return int(mine_share_row(mines, commodity_id, iso3, product)["country_rank"])
+
+
+def mine_year(mines: pd.DataFrame, commodity_id: str) -> int:
+    return int(mines.loc[mines["commodity_id"].eq(commodity_id), "year"].max())
+
+
+def mines_edition(mines: pd.DataFrame) -> int:
+    return int(mines["edition"].max())
