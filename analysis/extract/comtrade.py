@@ -159,7 +159,7 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
     df["partner_iso3"] = pd.Series(pd.NA, index=df.index, dtype="string")
     df["aggregate_kind"] = df["partner_code"].map(lambda c: NON_COUNTRY_PARTNERS.get(c, (None,))[0]).astype("string")
     names = df.loc[~special, "partner_name_source"]
-    h = harmonise(names, file=f"{FOLDER}/<year>.json", column="partnerDesc", rows=df.loc[~special, "source_row"])
+    h = harmonise(names, file=df.loc[~special, "source_file"], column="partnerDesc", rows=df.loc[~special, "source_row"])
     df.loc[~special, "partner_name"] = h["country_name"]
     df.loc[~special, "partner_iso3"] = h["country_iso3"]
     df.loc[~special, "aggregate_kind"] = h["aggregate_kind"]

@@ -957,7 +957,9 @@ def _t5(raw: Path, edition: int) -> list[dict]:
     if not frame.empty:
         rows_ = frame["source_row"]
         imp = harmonise(frame["primary_import_source"], file=rel, column="Primary_import_source", rows=rows_)
-        lead = harmonise(frame["leading_producer"], file=rel, column="Leading_source_country", rows=rows_)
+        # MCS 2024 prints "NA" (not available) where a mineral has no leading producer.
+        lead = harmonise(frame["leading_producer"], file=rel, column="Leading_source_country", rows=rows_,
+                         not_available=frozenset({"NA"}))
         frame["primary_import_source_iso3"] = imp["country_iso3"]
         frame["leading_producer_iso3"] = lead["country_iso3"]
     return frame.to_dict("records")

@@ -278,15 +278,9 @@ def _parse_cells(long: pd.DataFrame) -> pd.DataFrame:
 
 def _countries(long: pd.DataFrame, column: str) -> pd.DataFrame:
     """harmonise() over distinct names; an unknown name is reported at its first occurrence."""
-    names = pd.Series(long["country_raw"].unique())
-    try:
-        table = harmonise(names, file="", column=column)
-    except ExtractError as exc:
-        bad = exc.detail.split("unknown country name ", 1)[-1].split(";")[0]
-        hit = long[long["country_raw"].map(repr) == bad]
-        r = hit.iloc[0] if len(hit) else long.iloc[0]
-        raise ExtractError(r["source_file"], exc.detail, column=column, row=int(r["source_row"])) from None
-    table.index = names
+    first = long.drop_duplicates("country_raw")
+    table = harmonise(first["country_raw"], file=first["source_file"], column=column, rows=first["source_row"])
+    table.index = first["country_raw"].to_numpy()
     return table.loc[long["country_raw"]].set_axis(long.index)
 
 

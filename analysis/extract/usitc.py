@@ -243,7 +243,7 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
     # Country names: harmonise the distinct names once, then map back.
     names = pd.Series(sorted(df["partner_name_source"].unique()))
     first_rows = df.drop_duplicates("partner_name_source").set_index("partner_name_source")
-    countries = harmonise(names, file=f"{FOLDER}/*.xlsx", column="Country",
+    countries = harmonise(names, file=names.map(first_rows["source_file"]), column="Country",
                           rows=names.map(first_rows["source_row"]))
     countries.index = names
     df["partner_name"] = df["partner_name_source"].map(countries["country_name"]).astype("string")
