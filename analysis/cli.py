@@ -14,11 +14,18 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from analysis import paths
 from analysis.errors import PipelineError
 
 console = Console(stderr=True, soft_wrap=True)
+
+
+def say(message: str, style: str | None = None) -> None:
+    """Print text that may hold data (file names, cells, country names) literally: rich
+    would read "[red]" in a cell as markup, or fail on "[/x]"."""
+    console.print(Text(message, style=style or ""), highlight=False)
 
 
 def cmd_acquire(args) -> None:
@@ -33,18 +40,27 @@ def cmd_acquire(args) -> None:
             bar.update(task, completed=i + 1, total=n)
 
         counts = acquire(mirror=mirror, progress=tick)
-    console.print(f"acquire: {counts['acquired']} copied, {counts['verified']} already verified "
-                  f"(mirror: {mirror or 'none'}) -> {paths.raw_dir()}")
+    say(f"acquire: {counts['copied']} copied from the mirror, {counts['downloaded']} downloaded, "
+        f"{counts['verified']} already verified (mirror: {mirror or 'none'}) -> {paths.raw_dir()}")
+    for rel in counts["updated_files"]:
+        say(f"acquire: updated {rel} to the version data/sources.csv now names")
+    for rel in counts["repaired_files"]:
+        say(f"acquire: repaired {rel}: it had been changed after it was acquired; replaced by the published file",
+            style="yellow")
+    if counts["unlisted_files"]:
+        listed = ", ".join(counts["unlisted_files"][:5]) + (" ..." if len(counts["unlisted_files"]) > 5 else "")
+        say(f"acquire: {len(counts['unlisted_files'])} file(s) in {paths.raw_dir()} are not in data/sources.csv "
+            f"and are ignored by extract: {listed}", style="yellow")
 
 
 def cmd_extract(args) -> None:
     from analysis.extract.pipeline import build_extracts, up_to_date
 
     if not getattr(args, "force", False) and up_to_date(paths.raw_dir(), paths.extracts_dir()):
-        console.print(f"extract: up to date (same release files, extract code and reference files) -> {paths.extracts_dir()}")
+        say(f"extract: up to date (same release files, extract code and reference files) -> {paths.extracts_dir()}")
     else:
         result = build_extracts(paths.raw_dir(), paths.extracts_dir(), progress=True)
-        console.print(f"extract: {len(result.get('tables', {}))} tables -> {paths.extracts_dir()}")
+        say(f"extract: {len(result.get('tables', {}))} tables -> {paths.extracts_dir()}")
     cmd_check(args)
 
 
@@ -57,20 +73,25 @@ def cmd_check(args) -> None:
     failures = curated.report(results)
     if failures:
         raise ValidationError(f"curated tables failed their checks:\n{failures}")
-    console.print(f"check: {len(results)} curated-table checks passed")
+    say(f"check: {len(results)} curated-table checks passed")
 
 
 def cmd_render(args) -> None:
+    """Render only from curated tables that pass their checks: the book would otherwise
+    publish a fact the checks reject."""
     from analysis.render import render_book
 
+    if not getattr(args, "checked", False):
+        cmd_check(args)
     formats = ("html", "pdf") if args.to == "all" else (args.to,)
     render_book(paths.ROOT, Path(args.out), formats=formats)
-    console.print(f"render: {', '.join(formats)} -> {args.out}")
+    say(f"render: {', '.join(formats)} -> {args.out}")
 
 
 def cmd_build(args) -> None:
     cmd_acquire(args)
-    cmd_extract(args)
+    cmd_extract(args)  # checks the curated tables too
+    args.checked = True
     cmd_render(args)
 
 
@@ -98,9 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except PipelineError as exc:
-        console.print(f"[bold red]{args.step} failed:[/] {exc}", highlight=False)
+        console.print(Text.assemble((f"{args.step} failed: ", "bold red"), str(exc)), highlight=False)
         return 1
-    console.print(f"{args.step}: done in {time.perf_counter() - start:.1f} s")
+    say(f"{args.step}: done in {time.perf_counter() - start:.1f} s")
     return 0
 
 

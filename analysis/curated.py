@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.errors import ExtractError
-from analysis.paths import CURATED_DIR, ROOT
+from analysis import paths
+from analysis.paths import ROOT
 
 # --------------------------------------------------------------------------- seeds
 
@@ -235,7 +236,7 @@ TABLES: dict[str, TableSpec] = {
 
 def table_files(name: str, curated_dir: Path | None = None) -> list[Path]:
     """The CSV files of a table (claims are split by seed); empty if none exist yet."""
-    curated_dir = Path(curated_dir) if curated_dir else CURATED_DIR
+    curated_dir = Path(curated_dir) if curated_dir else paths.curated_dir()
     return sorted(curated_dir.glob(TABLES[name].pattern))
 
 
@@ -535,7 +536,7 @@ def check_responses_theme(df: pd.DataFrame, vocabulary: set[str] | None) -> pd.D
 def theme_vocabulary(readme: Path | None = None) -> set[str] | None:
     """The responses theme vocabulary: backticked tokens in the README section whose
     heading mentions "theme" (the helper that curates responses documents it there)."""
-    readme = Path(readme) if readme else CURATED_DIR / "README.md"
+    readme = Path(readme) if readme else paths.curated_dir() / "README.md"
     if not readme.exists():
         return None
     text = readme.read_text(encoding="utf-8")

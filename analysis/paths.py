@@ -12,6 +12,16 @@ SOURCES_CSV = DATA_DIR / "sources.csv"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
 
+def sources_csv() -> Path:
+    """The source manifest; `MINERALS_SOURCES_CSV` points a trial of a new release elsewhere."""
+    return Path(os.environ.get("MINERALS_SOURCES_CSV", SOURCES_CSV))
+
+
+def curated_dir() -> Path:
+    """The curated tables; `MINERALS_CURATED_DIR` lets tests check an edited copy."""
+    return Path(os.environ.get("MINERALS_CURATED_DIR", CURATED_DIR))
+
+
 def raw_dir() -> Path:
     """Acquired, checksum-verified release files (ignored by git)."""
     return Path(os.environ.get("MINERALS_RAW_DIR", DATA_DIR / "raw"))

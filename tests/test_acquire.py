@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
 from pathlib import Path
 
@@ -56,11 +57,11 @@ def test_acquire_copies_and_verifies_then_skips(tmp_path):
     manifest = _subset_manifest(tmp_path, SAMPLE)
     dest = tmp_path / "raw"
     first = acq.acquire(mirror=MIRROR, dest=dest, manifest=manifest)
-    assert first == {"acquired": 3, "verified": 0}
+    assert (first["copied"], first["downloaded"], first["verified"]) == (3, 0, 0)
     for p in SAMPLE:
         assert (dest / p).read_bytes() == (MIRROR / p).read_bytes()
     second = acq.acquire(mirror=MIRROR, dest=dest, manifest=manifest)
-    assert second == {"acquired": 0, "verified": 3}
+    assert (second["copied"], second["verified"], second["repaired_files"]) == (0, 3, [])
 
 
 def test_checksum_mismatch_names_file_and_reason(tmp_path):
@@ -92,5 +93,92 @@ def test_corrupted_raw_copy_is_replaced(tmp_path):
     dest = tmp_path / "raw"
     acq.acquire(mirror=MIRROR, dest=dest, manifest=manifest)
     (dest / SAMPLE[0]).write_text("truncated")
-    assert acq.acquire(mirror=MIRROR, dest=dest, manifest=manifest) == {"acquired": 1, "verified": 2}
+    again = acq.acquire(mirror=MIRROR, dest=dest, manifest=manifest)
+    assert (again["copied"], again["verified"], again["repaired_files"]) == (1, 2, [SAMPLE[0]])
     assert (dest / SAMPLE[0]).read_bytes() == (MIRROR / SAMPLE[0]).read_bytes()
+
+
+def _manifest_with(tmp_path: Path, path: str, **changes) -> Path:
+    with open(SOURCES_CSV, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        rows = [r for r in reader if r["path"] == path]
+        fields = reader.fieldnames
+    rows[0].update(changes)
+    out = tmp_path / "sources.csv"
+    with open(out, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return out
+
+
+@pytest.mark.parametrize("url", ["http://example.org/x.csv", "file:///etc/passwd", "ftp://example.org/x"])
+def test_only_https_download_addresses(tmp_path, url):
+    manifest = _manifest_with(tmp_path, SAMPLE[0], download_url=url)
+    with pytest.raises(SourceError, match=r"column 'download_url', line 2: .*only https://"):
+        acq.read_manifest(manifest)
+
+
+def test_every_row_needs_a_checksum(tmp_path):
+    manifest = _manifest_with(tmp_path, SAMPLE[0], sha256="")
+    with pytest.raises(SourceError, match=r"column 'sha256', line 2"):
+        acq.read_manifest(manifest)
+
+
+def test_download_is_capped_at_the_manifest_size(tmp_path, monkeypatch):
+    class Response(io.BytesIO):
+        headers: dict = {}
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    class Opener:
+        def open(self, url, timeout):
+            return Response(b"x" * 5000)
+
+    monkeypatch.setattr(acq.urllib.request, "build_opener", lambda *handlers: Opener())
+    with pytest.raises(OSError, match="more than the manifest's 100 bytes"):
+        acq._download("https://example.org/x", tmp_path / "x", 100)
+
+
+def test_downloaded_and_copied_are_told_apart(tmp_path, monkeypatch):
+    manifest = _manifest_with(tmp_path, SAMPLE[0], download_url="https://example.org/history.txt")
+    body = (MIRROR / SAMPLE[0]).read_bytes()
+    monkeypatch.setattr(acq, "_download", lambda url, staging, limit: Path(staging).write_bytes(body))
+    (tmp_path / "empty-mirror-folder").mkdir()
+    counts = acq.acquire(mirror=tmp_path / "empty-mirror-folder", dest=tmp_path / "raw", manifest=manifest)
+    assert (counts["downloaded"], counts["copied"]) == (1, 0)
+    counts = acq.acquire(mirror=MIRROR, dest=tmp_path / "raw2", manifest=manifest)
+    assert (counts["downloaded"], counts["copied"]) == (0, 1)
+
+
+def test_missing_mirror_folder_is_one_message(tmp_path):
+    with pytest.raises(SourceError) as err:
+        acq.acquire(mirror=tmp_path / "nowhere", dest=tmp_path / "raw")
+    assert str(err.value).count("\n") == 0 and "mirror folder" in str(err.value)
+
+
+def test_verify_raw_refuses_an_edited_file_and_acquire_repairs_it(tmp_path):
+    manifest = _subset_manifest(tmp_path, SAMPLE)
+    dest = tmp_path / "raw"
+    acq.acquire(mirror=MIRROR, dest=dest, manifest=manifest)
+    assert set(acq.verify_raw(dest, manifest)) == set(SAMPLE)
+    edited = dest / SAMPLE[1]
+    edited.write_bytes(edited.read_bytes().replace(b"ARSENIC", b"ARSENIK"))
+    with pytest.raises(SourceError, match=rf"{SAMPLE[1]}: changed since it was acquired"):
+        acq.verify_raw(dest, manifest)
+    counts = acq.acquire(mirror=MIRROR, dest=dest, manifest=manifest)
+    assert counts["repaired_files"] == [SAMPLE[1]]
+    assert set(acq.verify_raw(dest, manifest)) == set(SAMPLE)
+
+
+def test_the_extract_sees_only_manifest_files(tmp_path):
+    dest = tmp_path / "raw"
+    acq.acquire(mirror=MIRROR, dest=dest, manifest=_subset_manifest(tmp_path, SAMPLE))
+    manifest = _subset_manifest(tmp_path, SAMPLE[:2])  # a file dropped from the manifest
+    files = acq.verify_raw(dest, manifest)
+    view = acq.manifest_view(dest, files, tmp_path / "view")
+    assert sorted(p.relative_to(view).as_posix() for p in view.rglob("*") if p.is_file()) == sorted(SAMPLE[:2])

@@ -27,6 +27,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,10 +36,10 @@ from typing import Iterable
 
 import pandas as pd
 
-from analysis.acquire import sha256
-from analysis.errors import PipelineError, ValidationError
+from analysis.acquire import manifest_view, sha256, verify_raw
+from analysis.errors import ExtractError, PipelineError, SourceError, ValidationError
 from analysis.extract.schema import kind_of
-from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR
+from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR, sources_csv
 
 # Every source family, in build order. Each is a module in analysis/extract/ exposing
 # RESOURCES and extract(raw) -> {table: DataFrame}.
@@ -231,24 +232,31 @@ def _code_files() -> list[Path]:
                    analysis / "db.py", *(analysis / "sql" / "validate").glob("*.sql"), *REFERENCE_DIR.glob("*.csv")])
 
 
-def up_to_date(raw: Path, out: Path) -> bool:
-    """True when `out` was built, with this code, from exactly the files now in `raw`.
+def up_to_date(raw: Path, out: Path, manifest: Path | None = None) -> bool:
+    """True when `out` was built, with this code, from exactly the manifest's files, and
+    those files in `raw` still verify.
 
     Lets an unchanged rebuild skip the extract step (OWID's checksum chaining, in small):
-    any change to a raw file, the extract code, a validation or a reference file rebuilds.
+    any change to a raw file, the manifest, the extract code, a validation or a reference
+    file rebuilds. A raw folder that does not verify is never up to date (the build then
+    says why).
     """
-    manifest = Path(out) / MANIFEST
-    if not manifest.is_file():
+    built_path = Path(out) / MANIFEST
+    if not built_path.is_file():
         return False
     try:
-        built = json.loads(manifest.read_text(encoding="utf-8"))
+        built = json.loads(built_path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return False
     if built.get("registry") != list(REGISTRY):
         return False
     if built.get("code", {}).get("code_sha256") != _code_version()["code_sha256"]:
         return False
-    if built.get("inputs") != _inputs(Path(raw)):
+    try:
+        inputs = verify_raw(Path(raw), manifest)
+    except SourceError:
+        return False
+    if built.get("inputs") != inputs:
         return False
     return all((Path(out) / f"{table}.parquet").is_file() for table in built.get("tables", {}))
 
@@ -280,14 +288,22 @@ def _format_failures(checks: list[Check], counts: list[str]) -> str:
     return "\n".join(lines)
 
 
+_VERIFY = object()
+
+
 def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Iterable[str] | None = None,
-                   reference_dir: Path | None = None, sql_dir: Path | None = None) -> dict:
+                   reference_dir: Path | None = None, sql_dir: Path | None = None, manifest=_VERIFY) -> dict:
     """Extract every source in `registry` from `raw` into `out`, atomically. Returns the manifest.
 
-    `registry`, `reference_dir` and `sql_dir` exist so that tests can build a subset against
-    their own row counts and checks; the CLI always uses the defaults.
+    A full build first verifies `raw` against the source manifest (`data/sources.csv`, or
+    `manifest`) and extracts from a view holding only the manifest's files, so an edited
+    file or one dropped from the manifest never reaches the extracts. `registry`,
+    `reference_dir` and `sql_dir` exist so that tests can build a subset against their own
+    row counts and checks (a subset build verifies only when given a `manifest`); the CLI
+    always uses the defaults.
     """
     from rich.console import Console
+    from rich.markup import escape
 
     console = Console(quiet=not progress, stderr=True)
     raw, out = Path(raw), Path(out)
@@ -296,14 +312,19 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
     reference_dir = Path(reference_dir or REFERENCE_DIR)
     sql_dir = Path(sql_dir or SQL_DIR)
     if not raw.is_dir():
-        raise PipelineError(f"raw directory {raw} does not exist")
+        raise PipelineError(f"raw directory {raw} does not exist; run `make acquire`")
+    if manifest is _VERIFY:
+        manifest = sources_csv() if full else None
+    inputs = verify_raw(raw, manifest) if manifest is not None else _inputs(raw)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = out.parent / f".extracts-staging-{os.getpid()}"
     if staging.exists():
         shutil.rmtree(staging)
     staging.mkdir()
     started = time.perf_counter()
+    view = Path(tempfile.mkdtemp(prefix="minerals-raw-view-"))
     try:
+        source = manifest_view(raw, inputs, view) if manifest is not None else raw
         modules = load_registry(names)
         tables: dict[str, dict] = {}
         sources: dict[str, dict] = {}
@@ -311,7 +332,7 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
         for name, module in modules.items():
             t0 = time.perf_counter()
             with console.status(f"extracting [bold]{name}[/]"):
-                frames = module.extract(raw)
+                frames = _run_extract(module, name, source)
                 declared = set(module.RESOURCES)
                 if set(frames) != declared:
                     raise ValidationError(f"source {name}: returned tables {sorted(frames)} but RESOURCES declares {sorted(declared)}")
@@ -345,10 +366,10 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
         for c in checks:
             if c.suppressed:
                 keys = {json.dumps(s["key"], sort_keys=True) for s in c.suppressed}
-                console.print(f"[yellow]![/] {c.name}: {len(c.suppressed)} failing row(s) suppressed by "
+                console.print(f"[yellow]![/] {escape(c.name)}: {len(c.suppressed)} failing row(s) suppressed by "
                               f"{len(keys)} reviewed exception(s) (rows and reasons in _manifest.json)")
         for s in stale:
-            console.print(f"[yellow]![/] stale exception for {s['check']}: {json.dumps(s['key'])} matches no failing row")
+            console.print(f"[yellow]![/] stale exception for {escape(s['check'])}: {escape(json.dumps(s['key']))} matches no failing row")
         if any(len(c.failing) for c in checks) or count_problems:
             raise ValidationError("extracts failed validation; previous extracts left in place\n" + _format_failures(checks, count_problems))
         console.print(f"[green]✓[/] {len(checks)} validation check(s), row counts of {len(tables)} table(s)  {time.perf_counter() - t0:6.2f} s")
@@ -359,7 +380,7 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
             "registry": list(names),
             "tables": tables,
             "sources": sources,
-            "inputs": _inputs(raw),
+            "inputs": inputs,
             "validation": {
                 "checks": [c.name for c in checks],
                 "skipped": skipped,
@@ -373,8 +394,24 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    console.print(f"[green]✓[/] extracts written to {out}  ({manifest['seconds']:.2f} s)")
+    finally:
+        shutil.rmtree(view, ignore_errors=True)
+    console.print(f"[green]✓[/] extracts written to {escape(str(out))}  ({manifest['seconds']:.2f} s)")
     return manifest
+
+
+def _run_extract(module: ModuleType, name: str, source: Path) -> dict[str, pd.DataFrame]:
+    """module.extract(source), with a file the system cannot read reported by its path
+    inside the release rather than as a traceback."""
+    try:
+        return module.extract(source)
+    except OSError as exc:
+        where = exc.filename or "?"
+        try:
+            where = Path(where).relative_to(source).as_posix()
+        except ValueError:
+            pass
+        raise ExtractError(where, f"cannot read ({exc.strerror or exc}); run `make acquire` to restore it") from None
 
 
 def _swap(staging: Path, out: Path) -> None:

@@ -96,6 +96,10 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.new-", dir=out_dir.parent))
+    # mkdtemp makes the folder 0700; the published book gets ordinary permissions.
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(staging, 0o777 & ~umask)
     svg = _svg_cache(cache_dir)
     try:
         errors: list[str] = []
