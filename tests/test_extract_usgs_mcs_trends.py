@@ -216,7 +216,7 @@ def test_unit_jump_check_catches_injected_unit_error(tables):
     bad["core_usgs_mcs__us_salient"] = sal
     failing = _run_checks(bad)
     assert failing["usgs_mcs_trends__salient_unit_jumps"] >= 2  # 2024->2025 and 2025->2026
-    assert sum(failing.values()) == failing["usgs_mcs_trends__salient_unit_jumps"]
+    assert sum(failing.values()) == failing["usgs_mcs_trends__salient_unit_jumps"] + PUBLISHED_NEGATIVES
 
 
 # ---------------------------------------------------------------- critical minerals
@@ -283,9 +283,24 @@ def test_malformed_salient_unnamed_column(tmp_path):
 
 # ---------------------------------------------------------------- validation SQL
 
+#: negative salient values MCS publishes outside stockpile shipments (asbestos imports,
+#: tellurium and industrial-diamond exports), each a reviewed exception in
+#: data/reference/validation_exceptions.csv
+PUBLISHED_NEGATIVES = 4
+
+
 def test_validations_pass_on_real_data(tables):
-    assert len(CHECKS) == 5
-    assert _run_checks(tables) == {p.stem: 0 for p in CHECKS}
+    assert len(CHECKS) == 6
+    assert _run_checks(tables) == {p.stem: 0 for p in CHECKS} | {"usgs_mcs_trends__salient_non_negative": PUBLISHED_NEGATIVES}
+
+
+def test_negative_salient_statistic_is_caught(tables):
+    bad = dict(tables)
+    sal = tables["core_usgs_mcs__us_salient"].copy()
+    hit = (sal["edition"] == 2025) & (sal["commodity_id"] == "lithium") & (sal["statistic"] == "consumption")
+    sal.loc[hit.idxmax(), "value"] = -1.0
+    bad["core_usgs_mcs__us_salient"] = sal
+    assert _run_checks(bad)["usgs_mcs_trends__salient_non_negative"] == PUBLISHED_NEGATIVES + 1
 
 
 def test_validations_catch_injected_rows(tables):
