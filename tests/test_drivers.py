@@ -272,3 +272,90 @@ def test_mine_share_is_country_over_world_of_the_same_year(con):
         "FROM core_usgs_mcs__world_production WHERE edition = (SELECT max(edition) FROM core_usgs_mcs__world_production) "
         "AND commodity_id = 'copper' AND stage = 'mine' AND year = ?", [year]).fetchone()
     assert drivers.mine_share_text(mines, "copper", "PER") == f"{100 * peru / world:.0f}%"
+
+# ------------------------------------------------------------------ issue 9: counts, bounds, labels
+
+@pytest.fixture(scope="module")
+def nir(extracts):
+    return drivers.net_import_reliance()
+
+
+def test_upper_bound_net_importers_are_counted_and_drawn(nir):
+    """'<25' is a net importer (USGS prints 'E' for exporters): the sentence counted only
+    what the chart could draw, leaving out bromine, cadmium, iodine, lime, ferrosilicon and
+    zirconium."""
+    drawn = drivers.nir_data(nir)
+    upper = drawn[drawn["bound_kind"] == "less than"]
+    assert set(upper["commodity_id"]) == {"bromine", "cadmium", "iodine", "lime", "silicon", "zirconium"}
+    assert (upper["net_import_reliance_plot_pct"] == upper["value_original"].str.lstrip("<").astype(float)).all()
+    lower = drawn[drawn["bound_kind"] == "more than"]
+    assert (lower["net_import_reliance_plot_pct"] == lower["value_original"].str.lstrip(">").astype(float)).all()
+    assert drivers.count_bounds(nir, "less than") == 6
+    # one unit everywhere: the sentence counts the bars, China's count the China bars
+    assert drivers.count_listed(nir) == len(drawn) == 83
+    assert drivers.count_china_leading(nir) == int((drawn["leading_source"] == drivers.LEADING[True]).sum()) == 17
+    assert "gold" not in set(drawn["commodity_id"])  # 's': no meaningful reliance, says USGS
+
+
+def test_sources_published_under_another_name_are_matched(nir):
+    """MCS 2026 names China first for bort and cultured quartz crystal under the chapter's
+    name; matching by the NIR row's own name alone left them 'not given'."""
+    rows = nir.set_index("label")
+    assert rows.loc["Diamond (industrial), bort, grit, dust and powder", "china_is_leading"] == True  # noqa: E712
+    assert rows.loc["Quartz, industrial cultured crystal", "china_is_leading"] == True  # noqa: E712
+    assert rows.loc["Diamond (industrial), stones", "leading_import_source"] == "India"
+    assert drivers.group_china_first_text(nir) == "4 of the 5 heavy rare earths"
+    heavy = drivers.nir_data(nir).set_index("commodity_id").loc["rare_earths_heavy"]
+    assert heavy["leading_source"] == drivers.LEADING["group"] and heavy["sources"].startswith("Terbium: China")
+
+
+def test_commodity_labels_are_the_reports_not_usgs_title_case(nir):
+    labels = set(drivers.nir_data(nir)["label"])
+    assert {"Talc and pyrophyllite", "Iron and steel", "Stone (dimension), granite"} <= labels
+    assert not [x for x in labels if " And " in x or "Only" in x]
+    assert {"Silicon, ferrosilicon, all grades", "Silicon, silicon metal", "Silicon, total"} <= labels
+    assert drivers.multi_form_commodities(nir) == ["Abrasives (manufactured)", "Silicon"]
+
+
+def test_bound_label_and_text_use_one_rounding_rule(shares):
+    """Text said 'at most 45%' and the chart '≤44%' for 62/>140 = <44.3%."""
+    data = drivers.concentration_data(shares)
+    bounded = data[data["share_kind"] == "at_most"]
+    assert len(bounded) >= 2
+    for r in bounded.itertuples():
+        text = drivers.share_text(shares, r.commodity_id, r.measure, r.country_iso3)
+        assert r.label == "≤" + text.removeprefix("at most ")
+    idn = bounded[(bounded["commodity_id"] == "nickel") & (bounded["country_iso3"] == "IDN")].iloc[0]
+    assert idn["label"] == "≤45%"
+
+
+def test_tooltip_world_total_uses_the_erratum_like_the_text(con, shares):
+    data = drivers.concentration_data(shares)
+    ree = data[(data["commodity_id"] == "rare_earths") & (data["measure"] == "reserves")]
+    corrected = _scalar(con, """SELECT value_low FROM core_usgs_mcs__world_reserves WHERE edition = ?
+                                AND commodity_id = 'rare_earths' AND aggregate_kind = 'world_total'""",
+                        drivers.shares_edition(shares))
+    assert corrected == 75_000_000
+    assert (ree["world_published"].str.startswith(">75,000,000 metric tons (corrected by USGS")).all()
+    assert drivers.world_total_text(shares, "rare_earths", "reserves") == "more than 75,000,000 t"
+
+
+def test_lithium_share_says_its_edition_and_year(con):
+    by_edition = drivers.combined_share_by_edition("lithium", ["AUS", "CHL", "ARG"])
+    first = by_edition.iloc[0]
+    total = _scalar(con, """SELECT sum(value) FROM core_usgs_mcs__world_production WHERE edition = ?
+                            AND commodity_id = 'lithium' AND stage = 'mine' AND year = ?
+                            AND country_iso3 IN ('AUS', 'CHL', 'ARG')""", int(first["edition"]), int(first["year"]))
+    assert first["share_pct"] == pytest.approx(100 * total / first["world_t"])
+    text = drivers.edition_share_text(by_edition)
+    assert text == f"{100 * total / first['world_t']:.0f}% for {int(first['year'])} in the {int(first['edition'])} edition"
+    assert by_edition["edition"].tolist() == sorted(by_edition["edition"])
+
+
+def test_refined_chart_title_gives_the_years_drawn(con, refined):
+    spec = drivers.refined_chart(refined).to_dict()
+    first = min(drivers.china_first_year(refined, c) for c in ("cobalt", "nickel"))
+    assert f"{first}–{drivers.refined_latest_year(refined)}" in spec["title"]
+    lo, hi = con.execute("SELECT min(year), max(year) FROM core_bgs__world_production").fetchone()
+    assert drivers.bgs_years_text() == f"{lo}–{hi}"
+    assert drivers.mineral_count(drivers.mineral_shares()) == 6

@@ -13,6 +13,7 @@ and commit the updated snapshot with the change that moved the numbers.
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -73,6 +74,7 @@ def test_ledger_holds_every_inline_value_figure_and_table(ledger):
         for kind, name in (("fig", "figure"), ("tbl", "table")):
             labels = {line.split(":", 1)[1].strip() for line in text.splitlines()
                       if line.startswith("#| label:") and line.split(":", 1)[1].strip().startswith(kind + "-")}
+            labels |= set(re.findall(rf"^:::+\s*{{#({kind}-[\w-]+)", text, flags=re.M))
             have = {r["name"] for r in index if r["chapter"] == chapter and r["kind"] == name}
             assert have == labels, (chapter, kind)
     for r in index:

@@ -17,8 +17,19 @@ from analysis import db, theme
 
 
 def net_import_reliance() -> pd.DataFrame:
-    """Net import reliance by commodity in the latest MCS edition (query in sql/)."""
-    return db.query("net_import_reliance_latest")
+    """Net import reliance by commodity and form in the latest MCS edition (query in sql/),
+    labelled in the report's words: 'Talc and pyrophyllite', not USGS's 'Talc And
+    Pyrophyllite'; a commodity published in several forms gets the form after a comma."""
+    from analysis.extract.commodities import labels
+
+    nir = db.query("net_import_reliance_latest")
+    names = labels()
+    several = nir["commodity_id"].map(nir["commodity_id"].value_counts()).gt(1)
+    base = nir["commodity_id"].map(names).fillna(nir["commodity_name"])
+    form = nir["form"].fillna("").str.strip()
+    with_form = base + ", " + form.str[:1].str.lower() + form.str[1:]
+    nir["label"] = base.where(~several | form.eq(""), with_form)
+    return nir
 
 
 def latest_edition(nir: pd.DataFrame) -> int:
@@ -30,61 +41,118 @@ def latest_year(nir: pd.DataFrame) -> int:
 
 
 def _net_importers(nir: pd.DataFrame) -> pd.DataFrame:
-    """The commodities the figure shows: a positive reliance, or a lower bound above zero.
-    Net exporters, "NA" and upper bounds such as "<25" have no bar to draw."""
-    return nir.loc[nir["net_import_reliance_plot_pct"].gt(0)]
+    """The rows the chapter counts and the figure draws, one per commodity or form as USGS
+    publishes it: a positive reliance or a published bound (">50", and "<25", which is a
+    net importer too: USGS prints "E" for net exporters)."""
+    return nir.loc[nir["is_net_importer"].astype(bool)]
 
 
 def count_listed(nir: pd.DataFrame) -> int:
-    """Commodities with a positive net import reliance in the edition (bars in the figure)."""
-    return int(_net_importers(nir)["commodity_id"].nunique())
+    """Commodities and forms the United States imported on balance (bars in the figure)."""
+    return len(_net_importers(nir))
 
 
 def count_fully_reliant(nir: pd.DataFrame) -> int:
-    """Commodities at exactly 100% (bounds like >75 do not count: USGS did not say 100)."""
-    return int(nir.loc[nir["net_import_reliance_pct"] == 100, "commodity_id"].nunique())
+    """Commodities and forms at exactly 100% (bounds like >75 do not count: USGS did not say 100)."""
+    return int((nir["net_import_reliance_pct"] == 100).sum())
 
 
 def count_china_leading(nir: pd.DataFrame) -> int:
-    """Of the commodities in the figure, those whose leading import source is China."""
-    shown = _net_importers(nir)
-    return int(shown.loc[shown["china_is_leading"].eq(True), "commodity_id"].nunique())
+    """Of the bars in the figure, those whose leading import source is China."""
+    return int(_net_importers(nir)["china_is_leading"].eq(True).sum())
+
+
+def count_bounds(nir: pd.DataFrame, kind: str) -> int:
+    """Net importers published only as a bound: kind 'more than' (>50) or 'less than' (<25)."""
+    return int(_net_importers(nir)["bound_kind"].eq(kind).sum())
 
 
 def count_net_exporter(nir: pd.DataFrame) -> int:
-    return int(nir.loc[nir["value_flag"].eq("net_exporter"), "commodity_id"].nunique())
+    return int(nir["value_flag"].eq("net_exporter").sum())
+
+
+def multi_form_commodities(nir: pd.DataFrame) -> list[str]:
+    """Commodities the figure shows in more than one form (their forms are counted apart)."""
+    shown = _net_importers(nir)
+    ids = shown["commodity_id"].value_counts()
+    return sorted(shown.loc[shown["commodity_id"].isin(ids[ids > 1].index), "label"].str.split(",").str[0].unique())
+
+
+def group_sources(nir: pd.DataFrame) -> pd.DataFrame:
+    """Net importers whose import sources USGS gives only element by element (heavy rare
+    earths): one row per element with its first-named source."""
+    shown = _net_importers(nir)
+    groups = shown[shown["leading_import_source"].isna() & shown["major_import_sources"].fillna("").str.contains(": ")]
+    rows = []
+    for r in groups.itertuples():
+        for part in r.major_import_sources.split("; "):
+            element, sources = part.split(": ", 1)
+            rows.append({"group": r.label, "element": element, "leading": sources.split(", ")[0]})
+    return pd.DataFrame(rows, columns=["group", "element", "leading"])
+
+
+def group_china_first_text(nir: pd.DataFrame) -> str:
+    """'4 of the 5 heavy rare earths' whose sources USGS lists element by element."""
+    g = group_sources(nir)
+    if g.empty:
+        return ""
+    parts = []
+    for group, rows in g.groupby("group", sort=False):
+        name = group.split("(")[-1].rstrip(")") + " " + group.split("(")[0].strip().lower() if "(" in group else group.lower()
+        parts.append(f"{int(rows['leading'].eq('China').sum())} of the {len(rows)} {name}")
+    return and_list(parts)
 
 
 LEADING = {True: "China is the leading import source",
            False: "Another country is the leading import source",
+           "group": "Sources given element by element (tooltip)",
            None: "Leading source not given for this form"}
+BOUNDS = {"more than": "more than (published as >)", "less than": "less than (published as <)"}
+
+
+def nir_data(nir: pd.DataFrame) -> pd.DataFrame:
+    """The rows the figure draws, with what the legend and tooltip say of each."""
+    data = _net_importers(nir).copy()
+    grouped = data["leading_import_source"].isna() & data["major_import_sources"].fillna("").str.contains(": ")
+    data["leading_source"] = [LEADING["group"] if g else LEADING[None if pd.isna(v) else bool(v)]
+                              for v, g in zip(data["china_is_leading"], grouped)]
+    data["published"] = data["value_original"].fillna("")
+    data["bound"] = data["bound_kind"].map(BOUNDS).fillna("as published")
+    data["sources"] = data["major_import_sources"].fillna("not given")
+    return data
 
 
 def nir_chart(nir: pd.DataFrame) -> alt.Chart:
-    """Bars sorted by reliance; China as the leading source in the report's China colour."""
-    data = _net_importers(nir).copy()
-    data["leading_source"] = data["china_is_leading"].map(lambda v: LEADING[None if pd.isna(v) else bool(v)])
-    data["published"] = data["value_original"].fillna("")
-    data["sources"] = data["major_import_sources"].fillna("not given")
+    """Bars sorted by reliance; China as the leading source in the report's China colour;
+    a bound (>95, <25) drawn lighter at its bound, with the published text at the bar's end."""
+    data = nir_data(nir)
     edition = latest_edition(nir)
+    order = data.sort_values(["net_import_reliance_plot_pct", "label"], ascending=[False, True])["label"].tolist()
+    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=8))
+    tooltip = [
+        alt.Tooltip("label:N", title="Commodity"),
+        alt.Tooltip("published:N", title="Net import reliance (%, as published)"),
+        alt.Tooltip("sources:N", title="Major import sources, ranked"),
+        alt.Tooltip("import_sources_period:N", title="Import-source period"),
+    ]
+    bars = alt.Chart().mark_bar().encode(
+        x=alt.X("net_import_reliance_plot_pct:Q", title="Net import reliance (% of apparent consumption)",
+                scale=alt.Scale(domain=[0, 100])),
+        y=y,
+        color=alt.Color("leading_source:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
+                        scale=alt.Scale(domain=list(LEADING.values()),
+                                        range=[theme.CHINA, theme.OTHER, theme.PALETTE[2], theme.MUTED])),
+        opacity=alt.Opacity("bound:N", title="Reliance", legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
+                            scale=alt.Scale(domain=["as published", *BOUNDS.values()], range=[1.0, 0.6, 0.35])),
+        tooltip=tooltip,
+    )
+    labels = alt.Chart().mark_text(align="left", dx=2, fontSize=7).encode(
+        x="net_import_reliance_plot_pct:Q", y=y, text="published:N",
+    ).transform_filter(alt.datum.bound != "as published")
     return (
-        alt.Chart(data, title=f"US net import reliance, USGS Mineral Commodity Summaries {edition}")
-        .mark_bar()
-        .encode(
-            x=alt.X("net_import_reliance_plot_pct:Q", title="Net import reliance (% of apparent consumption)",
-                    scale=alt.Scale(domain=[0, 100])),
-            y=alt.Y("label:N", sort="-x", title=None, axis=alt.Axis(labelLimit=220, labelFontSize=8)),
-            color=alt.Color("leading_source:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
-                            scale=alt.Scale(domain=list(LEADING.values()),
-                                            range=[theme.CHINA, theme.OTHER, theme.MUTED])),
-            tooltip=[
-                alt.Tooltip("label:N", title="Commodity"),
-                alt.Tooltip("published:N", title="Net import reliance (%, as published)"),
-                alt.Tooltip("sources:N", title="Major import sources, ranked"),
-                alt.Tooltip("import_sources_period:N", title="Import-source period"),
-            ],
-        )
-        .properties(width=380, height=alt.Step(9))
+        alt.layer(bars, labels, data=data)
+        .properties(width=380, height=alt.Step(9),
+                    title=f"US net import reliance, USGS Mineral Commodity Summaries {edition}")
     )
 
 
@@ -140,6 +208,12 @@ def _pct(value: float, kind: str) -> str:
     return f"{value:.{digits}f}%"
 
 
+def share_label(value: float, kind: str) -> str:
+    """The chart's label for a share: '74%', or '≤45%' for an upper bound, rounded by the
+    same rule as the prose's 'at most 45%' (one rule for bounds, in _pct)."""
+    return _pct(value, kind).replace("at most ", "≤")
+
+
 def share_text(shares: pd.DataFrame, commodity_id: str, measure: str, iso3: str) -> str:
     """'74%', or 'at most 45%' where the world total is published as a lower bound."""
     row = _row(shares, commodity_id, measure, iso3)
@@ -150,6 +224,19 @@ def combined_share_text(shares: pd.DataFrame, commodity_id: str, measure: str, i
     rows = [_row(shares, commodity_id, measure, c) for c in iso3s]
     total = sum(share(shares, commodity_id, measure, c) for c in iso3s)
     return _pct(total, "at_most" if any(r["share_kind"] == "at_most" for r in rows) else "exact")
+
+
+def combined_share_by_edition(commodity_id: str, iso3s: list[str]) -> pd.DataFrame:
+    """Some countries' combined share of world mine output as each MCS edition gave it for
+    its latest data year (sql/): a quoted share always comes with its edition and year."""
+    return db.query("world_mine_share_of_countries_by_edition", commodity_id=commodity_id, iso3=list(iso3s))
+
+
+def edition_share_text(by_edition: pd.DataFrame, which: str = "first") -> str:
+    """'82% for 2022 in the 2023 edition' for the first (or last) edition of the series."""
+    row = by_edition.sort_values("edition").iloc[0 if which == "first" else -1]
+    kind = "at_most" if row["world_is_lower_bound"] else "exact"
+    return f"{_pct(float(row['share_pct']), kind)} for {int(row['year'])} in the {int(row['edition'])} edition"
 
 
 def leader(shares: pd.DataFrame, commodity_id: str, measure: str) -> pd.Series:
@@ -167,6 +254,23 @@ def leader_name(shares: pd.DataFrame, commodity_id: str, measure: str) -> str:
 def leader_share_text(shares: pd.DataFrame, commodity_id: str, measure: str) -> str:
     row = leader(shares, commodity_id, measure)
     return share_text(shares, commodity_id, measure, row["country_iso3"])
+
+
+def mineral_count(shares: pd.DataFrame) -> int:
+    return int(shares["commodity_id"].nunique())
+
+
+def number_word(n: int) -> str:
+    return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+            9: "nine", 10: "ten"}.get(int(n), str(int(n)))
+
+
+def focus_text(shares: pd.DataFrame) -> str:
+    """'the DR Congo for cobalt, Indonesia for nickel, Australia and Chile for lithium'."""
+    name = dict(zip(shares["country_iso3"], shares["country_name"]))
+    article = {"DR Congo": "the DR Congo"}
+    parts = [f"{and_list([article.get(name[c], name[c]) for c in iso3s])} for {cid}" for cid, iso3s in FOCUS.items()]
+    return ", ".join(parts)
 
 
 def ordinal(n: int) -> str:
@@ -209,6 +313,10 @@ def bounded_world_minerals(shares: pd.DataFrame, measure: str) -> list[str]:
     return rows.drop_duplicates("commodity_id").sort_values("mineral_order")["mineral"].str.lower().tolist()
 
 
+def lower_list(items: list[str]) -> str:
+    return and_list([i[:1].lower() + i[1:] for i in items])
+
+
 def and_list(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -249,13 +357,25 @@ def concentration_data(shares: pd.DataFrame) -> pd.DataFrame:
     data["who"] = data["country_iso3"].eq("CHN").map({True: "China", False: "Other country"})
     data["bound"] = data["share_kind"].map({"exact": "Share of a published world total",
                                             "at_most": "At most: world total published as a lower bound"})
-    data["label"] = [("≤" if k == "at_most" else "") + _pct(v, "exact") if pd.notna(v) else
-                     ("withheld" if f == "withheld" else "n/a")
+    data["label"] = [share_label(v, k) if pd.notna(v) else ("withheld" if f == "withheld" else "n/a")
                      for v, k, f in zip(data["share_pct"], data["share_kind"], data["value_flag"])]
     data["share_plot_pct"] = data["share_pct"].fillna(0)
-    data["published"] = data["value_original"].fillna("") + " " + data["unit_original"].fillna("")
-    data["world_published"] = data["world_value_original"].fillna("") + " " + data["unit_original"].fillna("")
+    data["published"] = [_as_used(orig, unit, value, False, erratum) for orig, unit, value, erratum in
+                         zip(data["value_original"], data["unit_original"], data["value_t"], data["errata_id"])]
+    data["world_published"] = [_as_used(orig, unit, value, low, erratum) for orig, unit, value, low, erratum in
+                               zip(data["world_value_original"], data["unit_original"], data["world_t"],
+                                   data["world_is_lower_bound"], data["world_errata_id"])]
     return data
+
+
+def _as_used(original, unit, value_t, lower_bound: bool, erratum) -> str:
+    """The value the share uses: as published, or, where USGS corrected it after the release,
+    the corrected value with the first-published one beside it (the tooltip must agree with
+    the text, which uses the correction)."""
+    published = f"{'' if pd.isna(original) else original} {'' if pd.isna(unit) else unit}".strip()
+    if pd.isna(erratum) or not erratum:
+        return published
+    return f"{'>' if lower_bound else ''}{value_t:,.0f} metric tons (corrected by USGS; first published as {published})"
 
 
 def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
@@ -315,6 +435,16 @@ BGS_SERIES = {"cobalt": "Refined cobalt", "nickel": "Refined nickel (smelter and
 def refined_shares() -> pd.DataFrame:
     """Country shares of refined cobalt and nickel output by year, BGS 1970-2021 (sql/)."""
     return db.query("bgs_refined_cobalt_nickel_shares")
+
+
+def bgs_years_text() -> str:
+    """The years the BGS export covers (all commodities), as the caption's source line."""
+    con = db.connect()
+    try:
+        lo, hi = con.execute("SELECT min(year), max(year) FROM core_bgs__world_production").fetchone()
+    finally:
+        con.close()
+    return f"{int(lo)}–{int(hi)}"
 
 
 def refined_latest_year(refined: pd.DataFrame) -> int:
@@ -388,7 +518,7 @@ def refined_chart(refined: pd.DataFrame) -> alt.Chart:
     data["series"] = data["commodity_id"].map(BGS_SERIES)
     data["published"] = data["value_t"].map("{:,.0f} t".format)
     data["total"] = data["total_t"].map("{:,.0f} t".format)
-    first, last = int(refined["year"].min()), refined_latest_year(refined)
+    first, last = int(data["year"].min()), int(data["year"].max())  # the years drawn
     title = f"China's share of world refined cobalt and nickel output, {first}–{last} (BGS)"
     base = alt.Chart(data)
     enc = dict(
@@ -445,14 +575,14 @@ def count_above_half_with_china(nir: pd.DataFrame) -> int:
     above = nir["net_import_reliance_plot_pct"].gt(50) | (
         nir["value_flag"].eq("lower_bound") & nir["net_import_reliance_plot_pct"].ge(50))
     china = nir["major_import_sources"].fillna("").str.split("; ").map(lambda names: "China" in names)
-    return int(nir.loc[above & china, "commodity_id"].nunique())
+    return int((above & china).sum())  # rows: the chapter's one unit, commodity or form as published
 
 
 def count_above_half_plot(nir: pd.DataFrame) -> int:
     """Commodities above 50% (a '>50' bound counts: USGS says more than half)."""
     above = nir["net_import_reliance_plot_pct"].gt(50) | (
         nir["value_flag"].eq("lower_bound") & nir["net_import_reliance_plot_pct"].ge(50))
-    return int(nir.loc[above, "commodity_id"].nunique())
+    return int(above.sum())  # rows: the chapter's one unit, commodity or form as published
 
 
 def nir_text(nir: pd.DataFrame, commodity_id: str, form: str | None = None) -> str:

@@ -751,6 +751,20 @@ BLOCK_FORMS = {("Mica (Natural)", 1): "Scrap and flake", ("Mica (Natural)", 2): 
 BLOCK_COMMODITY = {("Mica (Natural)", "Scrap and flake"): "MICA (NATURAL), scrap and flake",
                    ("Mica (Natural)", "Sheet"): "MICA (NATURAL), sheet"}
 
+# NIR rows whose import sources MCS 2026 prints under another commodity name: the NIR row
+# names the product ("Diamond (Bort, ...)"), the import-source block the chapter and the
+# product ("Diamond (Industrial)", "Bort, ..."). Matching by name alone left them "not given".
+SOURCE_BLOCK = {
+    "Diamond (Bort, grit, and dust and powder; natural and synthetic)":
+        ("Diamond (Industrial)", "Bort, grit, and dust and powder; natural and synthetic"),
+    "Diamond (Stones, natural and synthetic)": ("Diamond (Industrial)", "Stones, primarily natural"),
+    "Industrial cultured quartz crystal":
+        ("Quartz (High-Purity And Industrial Cultured Crystal)", "Cultured quartz crystal (piezoelectric quartz, unmounted)"),
+}
+# A group's NIR row whose sources USGS gives element by element, never for the group: the
+# group has no leading source, and its row lists each element's sources instead.
+SOURCE_MEMBERS = {"Rare Earths (Heavy)": ("Terbium", "Holmium", "Erbium", "Ytterbium", "Lutetium")}
+
 _NIR_PREFIX = re.compile(
     r"^(?:(?P<pre>[^:]*?):\s*)?Net import reliance\s*as a percentage of (?:total )?(?:apparent|estimated|reported) consumption"
     r"\s*(?:\((?P<basis>[^)]*)\))?\s*[:,]?\s*(?P<form>.*)$", re.I)
@@ -790,6 +804,10 @@ def _nir_2026(long: pd.DataFrame, sources: pd.DataFrame) -> list[dict]:
             "hong_kong_included_with_china": None, "notes": r.Notes.strip() or None,
             "source_table": "salient_2026", "source_file": LONG_FILE, "source_row": line,
         }
+        if name in SOURCE_MEMBERS:
+            row.update(_member_sources(sources, name))
+            out.append(row)
+            continue
         block = _matching_sources(sources, name, form)
         if block is not None and len(block):
             listed = block[~block["is_aggregate"] | (block["aggregate_kind"] == "country_group")].sort_values("rank")
@@ -810,8 +828,32 @@ def _nir_2026(long: pd.DataFrame, sources: pd.DataFrame) -> list[dict]:
     return out
 
 
+def _member_sources(sources: pd.DataFrame, group: str) -> dict:
+    """'Terbium: China; Erbium: Germany, China, Netherlands; ...' for a group row; no leading
+    source (USGS ranks none for the group), China among the sources if it is in any list."""
+    members = SOURCE_MEMBERS[group]
+    rows = sources[(sources["edition"] == LONG_EDITION) & sources["commodity_name"].isin(members)]
+    rows = rows[rows["is_aggregate"].eq(False)].sort_values("rank")
+    missing = [m for m in members if m not in set(rows["commodity_name"])]
+    if missing:
+        raise ExtractError(LONG_FILE, f"no import-source rows for {', '.join(missing)} (members of {group})",
+                           column="Commodity")
+    parts = [f"{m}: " + ", ".join(rows.loc[rows["commodity_name"] == m, "country_name_source"].str.strip())
+             for m in members]
+    return {"major_import_sources": "; ".join(parts), "import_sources_period": rows["period"].iloc[0],
+            "china_among_sources": bool((rows["country_iso3"] == "CHN").any())}
+
+
 def _matching_sources(sources: pd.DataFrame, name: str, form: str) -> pd.DataFrame | None:
     """The import-source block (one product) that a 2026 NIR row refers to, if unambiguous."""
+    if name in SOURCE_BLOCK:
+        chapter, product = SOURCE_BLOCK[name]
+        block = sources[(sources["edition"] == LONG_EDITION) & (sources["commodity_name"] == chapter)
+                        & (sources["form"] == product)]
+        if block.empty:
+            raise ExtractError(LONG_FILE, f"no import-source rows for {chapter!r}, {product!r} (the sources of {name!r})",
+                               column="Statistics_detail")
+        return block
     block = sources[(sources["edition"] == LONG_EDITION) & (sources["commodity_name"] == name)]
     if block.empty:
         return None

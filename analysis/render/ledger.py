@@ -94,6 +94,27 @@ def _by_label(named: dict) -> dict:
             for label, (name, value) in zip(labels, named.items())}
 
 
+_CELL = re.compile(r"^cell-L(\d+)-\d+$")
+_DIV = re.compile(r"^:::+\s*\{#((?:fig|tbl)-[\w-]+)[^}]*\}\s*$")
+
+
+def _div_labels(named: dict, source_lines: list[str]) -> dict:
+    """An unlabelled cell inside a `::: {#fig-x}` div (the Quarto way to give a figure a
+    caption with computed values) is named by the div's id."""
+    out = {}
+    for name, value in named.items():
+        m = _CELL.match(name)
+        if m:
+            i = int(m.group(1)) - 2  # the line before the cell's fence, 0-based
+            while i >= 0 and not source_lines[i].strip():
+                i -= 1
+            d = _DIV.match(source_lines[i].strip()) if i >= 0 else None
+            if d:
+                name = f"{d.group(1)}-{name.rsplit('-', 1)[1]}"
+        out[name] = value
+    return out
+
+
 def build(results, project_dir: Path) -> dict:
     """{chapter: {"inline": [rows], "figures": {name: (columns, rows)}, "tables": {...}}}."""
     out: dict = {}
@@ -102,9 +123,10 @@ def build(results, project_dir: Path) -> dict:
         sections = sections_by_line(source)
         inline = [[res.chapter, sections[v["line"] - 1] if 0 < v["line"] <= len(sections) else "",
                    v["line"], v["expression"], v["text"]] for v in res.inline]
-        figures = _by_label({name: figure_table(fig["data"]) for name, fig in res.figures.items()
-                             if fig["kind"] == "vegalite"})
-        tables = _by_label({name: (t["columns"], t["rows"]) for name, t in res.tables.items()})
+        lines = source.splitlines()
+        figures = _by_label(_div_labels({name: figure_table(fig["data"]) for name, fig in res.figures.items()
+                                         if fig["kind"] == "vegalite"}, lines))
+        tables = _by_label(_div_labels({name: (t["columns"], t["rows"]) for name, t in res.tables.items()}, lines))
         out[res.chapter] = {"inline": inline, "figures": figures, "tables": tables}
     return out
 

@@ -11,6 +11,8 @@
 -- Bounds are kept honest: where USGS prints the world total as a lower bound (">140,000,000"),
 -- world_t is that bound and a country's share is an upper bound (share_kind 'at_most').
 -- A withheld (W), unavailable or bounded country value gets no share (share_kind null).
+-- Values corrected by a reviewed erratum (data/reference/errata.csv) carry its errata_id;
+-- value_original stays the cell as first published.
 WITH latest AS (
     SELECT least(
         (SELECT max(edition) FROM core_usgs_mcs__world_production),
@@ -40,6 +42,7 @@ world AS (
     SELECT measure, commodity_id, stage, product, year,
            coalesce(value, value_low) AS world_t,
            value_original AS world_value_original,
+           errata_id AS world_errata_id,
            coalesce(value_flag = 'lower_bound', false) AS world_is_lower_bound,
            row_number() OVER (PARTITION BY measure, commodity_id ORDER BY year DESC) AS recency
     FROM scoped
@@ -61,10 +64,12 @@ SELECT
     s.value AS value_t,
     s.value_original,
     s.unit_original,
+    s.errata_id,
     s.value_flag,
     s.is_estimate,
     w.world_t,
     w.world_value_original,
+    w.world_errata_id,
     w.world_is_lower_bound,
     CASE WHEN s.value IS NOT NULL AND w.world_t > 0 THEN 100 * s.value / w.world_t END AS share_pct,
     CASE WHEN s.value IS NULL OR NOT w.world_t > 0 THEN NULL
