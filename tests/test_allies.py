@@ -111,3 +111,27 @@ def test_dates_as_the_sources_state_them():
     assert allies.claim_date("sun2024battery-102") == "November 2023"
     with pytest.raises(KeyError):
         allies.claim_date("cheng2024friendshoring-999")
+
+
+# ------------------------------------------------------------------ the argument's data
+
+def test_roles_table_reads_mine_and_refinery_ranks_from_the_releases():
+    from analysis.chapters import drivers
+
+    mines, refined = drivers.mine_shares(), drivers.refined_shares()
+    table = allies.roles_table(mines, refined)
+    assert len(table) == sum(len(v) for v in allies.ROLES.values())
+    # the DR Congo leads cobalt in every edition in the mirror: its row must say so
+    congo = table.loc[table["Country"].eq("DR Congo"), "What the releases show"].iloc[0]
+    assert congo.startswith("cobalt: ") and "rank 1" in congo
+    # Finland's refined-cobalt rank is recomputed from the BGS shares of the latest year
+    year = int(refined["year"].max())
+    ranked = (refined.loc[refined["commodity_id"].eq("cobalt") & refined["year"].eq(year) & refined["share_pct"].notna()]
+              .sort_values("share_pct", ascending=False)["country_iso3"].tolist())
+    assert allies.refined_rank(refined, "cobalt", "FIN") == ranked.index("FIN") + 1
+
+
+def test_event_dates_come_from_the_events_table():
+    assert allies.event_date("yellen_friendshoring_2022") == "13 April 2022"
+    with pytest.raises(KeyError):
+        allies.event_date("no_such_event")

@@ -311,3 +311,147 @@ def claim_count(claim_id: str) -> int:
 def claim_date(claim_id: str) -> str:
     """A date as a source states it (claims table), for prose that sets two sources side by side."""
     return format_date(_claim(claim_id, "date")["value"])
+
+
+# ----------------------------------------------------------------------------- dated acts
+
+def event_date(event_id: str) -> str:
+    """The date of an act in events.csv, as precise as the record: '13 April 2022', 'April 2021'."""
+    events = curated.load_table("events")
+    rows = events.loc[events["event_id"].eq(event_id)]
+    if len(rows) != 1:
+        raise KeyError(f"events.csv: no single event {event_id!r}")
+    return format_date(rows.iloc[0]["date"])
+
+
+def members_of(m: pd.DataFrame, initiative_id: str, without_us: bool = True) -> list[str]:
+    """Members of an initiative as recorded, in file order (the United States left out by default)."""
+    rows = m.loc[m["initiative_id"].eq(initiative_id)]
+    if without_us:
+        rows = rows.loc[rows["member_iso3"].ne("USA")]
+    if rows.empty:
+        raise KeyError(f"memberships.csv: no members of {initiative_id!r}")
+    return rows["member"].tolist()
+
+
+# ----------------------------------------------------------------------------- a division of roles
+#
+# Cheng Ping assigns partners to stages of the supply chain: resource countries upstream,
+# refiners midstream, consuming countries downstream. The releases can test the first two:
+# USGS mine output by country (latest edition) and BGS refined cobalt and nickel by country.
+
+ROLES: dict[str, list[str]] = {
+    "upstream": ["AUS", "BRA", "COD", "CAN"],
+    "midstream": ["JPN", "KOR", "FIN"],
+    "downstream": ["USA", "JPN", "KOR", "DEU"],
+}
+COUNTRY_NAMES = {"AUS": "Australia", "BRA": "Brazil", "COD": "DR Congo", "CAN": "Canada", "JPN": "Japan",
+                 "KOR": "South Korea", "FIN": "Finland", "USA": "United States", "DEU": "Germany"}
+
+
+def _mineral_label(row: pd.Series) -> str:
+    name = row["commodity_id"].replace("_", " ")
+    return f"{name} ({row['product']})" if row.get("product") else name
+
+
+def critical_list() -> set[str]:
+    """Commodities on the latest US critical-minerals list in the extracts (sql/)."""
+    from analysis import db
+
+    return set(db.query("usgs_mcs_critical_minerals_latest_list")["commodity_id"])
+
+
+def top_mine_share(mines: pd.DataFrame, iso3: str, scope: set[str] | None = None) -> pd.Series:
+    """The critical mineral (or, without a scope, any commodity) of which a country mines the
+    largest share of world output in the latest edition."""
+    rows = mines.loc[mines["country_iso3"].eq(iso3) & mines["share_pct"].notna()]
+    if scope is not None:
+        rows = rows.loc[rows["commodity_id"].isin(scope)]
+    if rows.empty:
+        raise KeyError(f"no mine-output share for {iso3}")
+    return rows.loc[rows["share_pct"].idxmax()]
+
+
+def refined_rank(refined: pd.DataFrame, commodity_id: str, iso3: str) -> int | None:
+    """A country's rank in BGS refined output of the latest year; None where BGS has no figure."""
+    year = int(refined["year"].max())
+    rows = refined.loc[refined["commodity_id"].eq(commodity_id) & refined["year"].eq(year)
+                       & refined["share_pct"].notna()].sort_values("share_pct", ascending=False)
+    ranked = rows["country_iso3"].tolist()
+    return ranked.index(iso3) + 1 if iso3 in ranked else None
+
+
+def refined_text(refined: pd.DataFrame, commodity_id: str, iso3: str) -> str:
+    rank = refined_rank(refined, commodity_id, iso3)
+    if rank is None:
+        return "no figure"
+    year = int(refined["year"].max())
+    row = refined.loc[refined["commodity_id"].eq(commodity_id) & refined["year"].eq(year)
+                      & refined["country_iso3"].eq(iso3)].iloc[0]
+    share = float(row["share_pct"])
+    return f"{share:.1f}% (rank {rank})" if share < 10 else f"{share:.0f}% (rank {rank})"
+
+
+def roles_table(mines: pd.DataFrame, refined: pd.DataFrame) -> pd.DataFrame:
+    """Cheng Ping's division of roles beside what the releases show for each country."""
+    rows, scope = [], critical_list()
+    for iso3 in ROLES["upstream"]:
+        top = top_mine_share(mines, iso3, scope)
+        rows.append({"Stage (Cheng 2024)": "Upstream: resources", "Country": COUNTRY_NAMES[iso3],
+                     "What the releases show": f"{_mineral_label(top)}: {top['share_pct']:.0f}% of world mine "
+                                               f"output, rank {int(top['country_rank'])} ({int(top['year'])})"})
+    year = int(refined["year"].max())
+    for iso3 in ROLES["midstream"]:
+        rows.append({"Stage (Cheng 2024)": "Midstream: smelting and refining", "Country": COUNTRY_NAMES[iso3],
+                     "What the releases show": f"refined cobalt: {refined_text(refined, 'cobalt', iso3)}; refined "
+                                               f"nickel: {refined_text(refined, 'nickel', iso3)} ({year})"})
+    for iso3 in ROLES["downstream"]:
+        rows.append({"Stage (Cheng 2024)": "Downstream: consumption", "Country": COUNTRY_NAMES[iso3],
+                     "What the releases show": "no consumption by country in these releases"})
+    return pd.DataFrame(rows)
+
+
+def midstream_share_text(refined: pd.DataFrame, commodity_id: str) -> str:
+    """Cheng's midstream partners together, share of the latest BGS year."""
+    year = int(refined["year"].max())
+    rows = refined.loc[refined["commodity_id"].eq(commodity_id) & refined["year"].eq(year)
+                       & refined["country_iso3"].isin(ROLES["midstream"])]
+    total = float(rows["share_pct"].sum())
+    return f"{total:.1f}%" if total < 10 else f"{total:.0f}%"
+
+
+def midstream_without_figure(refined: pd.DataFrame) -> list[str]:
+    """Midstream partners with no BGS figure for either refined cobalt or refined nickel."""
+    return [COUNTRY_NAMES[c] for c in ROLES["midstream"]
+            if refined_rank(refined, "cobalt", c) is None and refined_rank(refined, "nickel", c) is None]
+
+
+# ----------------------------------------------------------------------------- resource countries
+
+def group_share_text(shares: pd.DataFrame, commodity_id: str, measure: str, iso3s: list[str]) -> str:
+    """Combined share of the countries USGS lists; the countries it does not list are named by the caller."""
+    rows = shares.loc[shares["commodity_id"].eq(commodity_id) & shares["measure"].eq(measure)
+                      & shares["country_iso3"].isin(iso3s) & shares["share_pct"].notna()]
+    total = float(rows["share_pct"].sum())
+    bound = (rows["share_kind"] == "at_most").any()
+    return ("at most " if bound else "") + f"{total:.0f}%"
+
+
+def not_listed(shares: pd.DataFrame, commodity_id: str, measure: str, iso3s: list[str]) -> list[str]:
+    present = set(shares.loc[shares["commodity_id"].eq(commodity_id) & shares["measure"].eq(measure)
+                             & shares["share_pct"].notna(), "country_iso3"])
+    names = {"ARG": "Argentina", "BOL": "Bolivia", "CHL": "Chile", "MEX": "Mexico", "BRA": "Brazil"}
+    return [names.get(c, c) for c in iso3s if c not in present]
+
+
+def upstream_leading(mines: pd.DataFrame) -> list[str]:
+    """Cheng's upstream partners that rank first in world mine output of some critical mineral."""
+    scope = critical_list()
+    return [COUNTRY_NAMES[c] for c in ROLES["upstream"] if int(top_mine_share(mines, c, scope)["country_rank"]) == 1]
+
+
+def listed(shares: pd.DataFrame, commodity_id: str, measure: str, iso3s: list[str]) -> list[str]:
+    """The countries of a group that USGS does list for a measure (complement of not_listed)."""
+    missing = set(not_listed(shares, commodity_id, measure, iso3s))
+    names = {"ARG": "Argentina", "BOL": "Bolivia", "CHL": "Chile", "MEX": "Mexico", "BRA": "Brazil"}
+    return [names.get(c, c) for c in iso3s if names.get(c, c) not in missing]
