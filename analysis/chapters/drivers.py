@@ -818,3 +818,13 @@ def mine_year(mines: pd.DataFrame, commodity_id: str) -> int:
 
 def mines_edition(mines: pd.DataFrame) -> int:
     return int(mines["edition"].max())
+
+
+def trade_position_text(nir: pd.DataFrame, commodity_id: str, form: str, what: str) -> str:
+    """'was a net exporter of <what>' or 'relied on imports for 40% of <what>', as USGS reports it."""
+    rows = nir.loc[nir["commodity_id"].eq(commodity_id) & nir["form"].fillna("").eq(form)]
+    if len(rows) != 1:
+        raise KeyError(f"{len(rows)} reliance rows for {commodity_id} / {form}")
+    if rows.iloc[0]["value_flag"] == "net_exporter":
+        return f"was a net exporter of {what}"
+    return f"relied on imports for {nir_text(nir, commodity_id, form)} of {what}"
