@@ -323,3 +323,19 @@ def test_table_columns_never_narrower_than_their_longest_word():
     for share, word in zip(shares, ["description", "Appropriation", "2022", "3,500,000,000"]):
         assert share >= len(word) * CHAR_SHARE
     assert shares[0] == max(shares)  # the long text still gets the most room
+
+
+def test_bundles_name_each_figure_and_table_by_label_and_are_byte_stable(book, tmp_path):
+    """A citing reader's download address is the label, and a rebuild of the same sources
+    gives the same bytes (so a cited file can be checked by checksum)."""
+    root, out, _ = book
+    names = {p.name for p in (out / "figures").iterdir()}
+    for ext in ("svg", "png", "csv", "vl.json", "bib", "json"):
+        assert f"fig-chart.{ext}" in names and f"fig-two.{ext}" in names
+    assert {"tbl-prod.csv", "tbl-prod.bib", "tbl-prod.json", "fig-app.svg", "fig-app.bib"} <= names
+    assert (out / "figures" / "fig-chart.csv").read_text(encoding="utf-8") == "mineral,production_t\n锂 lithium,1200\ncobalt,300\n"
+    assert (out / "figures" / "tbl-prod.csv").read_text(encoding="utf-8") == "mineral,production_t\n锂 lithium,1200\ncobalt,300\n"
+    assert "Figure 1.1: Production by mineral" in (out / "figures" / "fig-chart.bib").read_text(encoding="utf-8")
+    again = render_book(root, tmp_path / "again", formats=("html",))
+    for path in sorted((out / "figures").iterdir()):
+        assert path.read_bytes() == (again.out_dir / "figures" / path.name).read_bytes(), path.name

@@ -238,7 +238,7 @@ def partner_share_chart(imports: pd.DataFrame, top: int = 2, since: int = 2010) 
                 alt.Tooltip("world_musd:Q", title="China's total HS 2846 imports (USD million)", format=",.1f"),
             ],
         )
-        .properties(width=420, height=240)
+        .properties(width=420, height=240, usermeta={"sources": ["un_comtrade_china_hs2846"]})
     )
 
 

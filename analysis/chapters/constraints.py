@@ -197,7 +197,7 @@ def share_chart(shares: pd.DataFrame, headings: tuple[str, ...] = CHART_HEADINGS
                 alt.Tooltip("partners_18_musd:Q", title="From the 18 partners (USD million)", format=",.1f"),
             ],
         )
-        .properties(width=420, height=260)
+        .properties(width=420, height=260, usermeta={"sources": ["usitc_dataweb"]})
     )
 
 

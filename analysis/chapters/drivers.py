@@ -152,7 +152,9 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
     return (
         alt.layer(bars, labels, data=data)
         .properties(width=380, height=alt.Step(9),
-                    title=f"US net import reliance, USGS Mineral Commodity Summaries {edition}")
+                    title=f"US net import reliance, USGS Mineral Commodity Summaries {edition}",
+                    # The release drawn: the renderer cites it, with its terms, in the figure's bundle.
+                    usermeta={"sources": [f"usgs_mcs_{edition}"]})
     )
 
 
@@ -419,7 +421,8 @@ def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
             spacing={"row": 6, "column": 28},
         )
         .resolve_scale(y="independent")
-        .properties(title=f"Battery minerals: shares of world mine output and reserves, USGS MCS {edition} ({year_text})")
+        .properties(title=f"Battery minerals: shares of world mine output and reserves, USGS MCS {edition} ({year_text})",
+                    usermeta={"sources": [f"usgs_mcs_{edition}"]})
     )
 
 
@@ -538,7 +541,8 @@ def refined_chart(refined: pd.DataFrame) -> alt.Chart:
     ]
     line = base.mark_line(strokeWidth=2).encode(**enc)
     points = base.mark_point(size=14, filled=True).encode(**enc, tooltip=tooltip)
-    return alt.layer(line, points).properties(title=title, width=400, height=220)
+    return alt.layer(line, points).properties(title=title, width=400, height=220,
+                                              usermeta={"sources": ["bgs_world_mineral_statistics"]})
 
 
 # --------------------------------------------------------------------------------------

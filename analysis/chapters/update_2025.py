@@ -476,6 +476,7 @@ def imports_chart(trade: pd.DataFrame) -> alt.Chart:
         .facet(facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=9, labelLimit=240)), columns=2,
                title=f"US imports for consumption from China, selected HTS headings, {first}–{last}")
         .resolve_scale(y="independent")
+        .properties(usermeta={"sources": ["usitc_dataweb"]})
     )
 
 

@@ -65,8 +65,10 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
     succeeded, so a failing build leaves the last good report in place.
     """
     from .book import load_pages, number_book
+    from .bundles import SourceIndex, collect_parts, png_cache_fn, write_bundles
+    from .citation import book_meta
     from .html import render_html
-    from .pandoc import bibliography_keys
+    from .pandoc import bibliography_items
     from .pdf import render_pdf
 
     formats = tuple(formats)
@@ -91,7 +93,10 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
     t = time.perf_counter()
     pages = load_pages(config, results)
     targets = number_book(pages, config)
-    bib_keys = bibliography_keys(config.bibliography)
+    bib_items = bibliography_items(config.bibliography)
+    bib_keys = set(bib_items)
+    meta = book_meta(config)
+    parts = collect_parts(pages, targets, config.project_dir)
     report.timings["parse_number_s"] = time.perf_counter() - t
 
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -103,9 +108,12 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
     svg = _svg_cache(cache_dir)
     try:
         errors: list[str] = []
+        t = time.perf_counter()
+        write_bundles(parts, meta, SourceIndex(project_dir, bib_items), staging, svg, png_cache_fn(cache_dir))
+        report.timings["bundles_s"] = time.perf_counter() - t
         if "html" in formats:
             t = time.perf_counter()
-            errors += render_html(config, pages, targets, bib_keys, staging, svg, cache_dir)
+            errors += render_html(config, pages, targets, bib_keys, staging, svg, cache_dir, parts=parts, meta=meta)
             report.timings["html_s"] = time.perf_counter() - t
         if "pdf" in formats and not errors:
             t = time.perf_counter()

@@ -12,7 +12,7 @@ import jinja2
 
 from .book import Page, Target, finalize
 from .config import BookConfig
-from .pandoc import RawBlock, run_pandoc
+from .pandoc import RawBlock, run_pandoc, walk
 
 HERE = Path(__file__).parent
 
@@ -39,10 +39,50 @@ def _rel(page_path: str, target: str) -> str:
     return posixpath.relpath(target, posixpath.dirname(page_path) or ".")
 
 
+def figure_tools(part, page_path: str) -> str:
+    """Under a figure or table: its downloads, a stable link and a Cite box (the APA-like
+    text and BibTeX, each with a copy button).  Works without a server: plain links to
+    the bundle files, and a <details> box that opens without JavaScript."""
+    from .citation import to_bibtex, to_text
+
+    e = lambda s: _html.escape(str(s), quote=True)
+    names = [("png", "PNG"), ("svg", "SVG"), ("csv", "CSV"), ("vl.json", "Vega-Lite"), ("bib", "BibTeX"),
+             ("json", "CSL-JSON")]
+    links = [f'<a href="{e(_rel(page_path, part.files[ext]))}" download>{label}</a>'
+             for ext, label in names if ext in part.files]
+    text, bibtex = to_text(part.csl), to_bibtex(part.csl)
+    what = "figure" if part.kind == "fig" else "table"
+    return (
+        f'<div class="figure-tools" data-label="{e(part.label)}">'
+        f'<span class="figure-downloads">Download {what}: {" · ".join(links)}</span> '
+        f'<a class="figure-anchor" href="#{e(part.label)}" title="Stable link to {e(part.number_label)}">Link</a> '
+        f'<details class="cite-box"><summary>Cite</summary>'
+        f'<p class="cite-text">{e(text)}</p>'
+        f'<button type="button" class="cite-copy" data-copy="cite-text">Copy citation</button>'
+        f'<pre class="cite-bibtex"><code>{e(bibtex.rstrip())}</code></pre>'
+        f'<button type="button" class="cite-copy" data-copy="cite-bibtex">Copy BibTeX</button>'
+        f'<p class="cite-licence">Licence: {e(part.csl.get("license", ""))}</p>'
+        f"</details></div>"
+    )
+
+
+def _add_figure_tools(ast: dict, page: Page, by_label: dict) -> dict:
+    def fn(el):
+        if el["t"] == "Figure" and el["c"][0][0] in by_label:
+            part = by_label[el["c"][0][0]]
+            return [el, RawBlock("html", figure_tools(part, page.html_path))]
+        return None
+
+    ast["blocks"] = walk(ast["blocks"], fn)
+    return ast
+
+
 def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target], bib_keys: set[str],
-                out_dir: Path, svg_cache, cache_dir: Path | None = None) -> list[str]:
+                out_dir: Path, svg_cache, cache_dir: Path | None = None, *, parts=(), meta=None) -> list[str]:
     errors: list[str] = []
     state = {"charts": set()}
+    by_label = {p.label: p for p in parts}
+    by_output = {(p.chapter, p.output): p for p in parts if p.output}
 
     def figure_fn(page: Page, name, fig):
         if name is None:  # an author's own image: copy it next to the page
@@ -56,11 +96,15 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(origin, dest)
             return None
-        stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(page.chapter.path).stem)
-        ext, data = svg_cache(fig)
-        rel_file = f"figures/{stem}-{name}.{ext}"
-        (out_dir / rel_file).parent.mkdir(parents=True, exist_ok=True)
-        (out_dir / rel_file).write_bytes(data)
+        part = by_output.get((page.chapter.path, name))
+        if part is not None and "svg" in part.files:  # the bundle's SVG is the static fallback
+            rel_file = part.files["svg"]
+        else:
+            stem = re.sub(r"[^A-Za-z0-9_-]+", "-", Path(page.chapter.path).stem)
+            ext, data = svg_cache(fig)
+            rel_file = f"figures/{stem}-{name}.{ext}"
+            (out_dir / rel_file).parent.mkdir(parents=True, exist_ok=True)
+            (out_dir / rel_file).write_bytes(data)
         alt = _html.escape(fig.get("alt") or "", quote=True)
         img = f'<img class="vega-fallback" src="{_rel(page.html_path, rel_file)}" alt="{alt}">'
         if fig["kind"] != "vegalite":
@@ -79,6 +123,7 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
         ast = finalize(page, "html", targets, bib_keys, errors, figure_fn)
         if errors:
             continue
+        ast = _add_figure_tools(ast, page, by_label)
         args = ["-f", "json", "-t", "html5", "--mathml", "--wrap=none", "-M", f"lang={config.lang}"]
         if _has_cites(ast):
             args += bib_args
@@ -95,6 +140,7 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
     tmpl = env.get_template("page.html")
     (out_dir / "site_libs").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(HERE / "book.css", out_dir / "site_libs" / "book.css")
+    shutil.copyfile(HERE / "cite.js", out_dir / "site_libs" / "cite.js")
     if state["charts"]:
         write_vega_bundle(out_dir / "site_libs" / "vega-bundle.js", cache_dir)
     version = _pandoc_version()

@@ -27,13 +27,18 @@ def md_to_ast(markdown: str, what: str) -> dict:
     return json.loads(run_pandoc(["-f", "markdown", "-t", "json"], markdown, what))
 
 
-def bibliography_keys(paths: list[Path]) -> set[str]:
-    keys: set[str] = set()
+def bibliography_items(paths: list[Path]) -> dict[str, dict]:
+    """The bibliography as CSL-JSON items by key, read by pandoc as citeproc reads it."""
+    items: dict[str, dict] = {}
     for p in paths:
-        fmt = {".bib": "bibtex", ".json": "csljson", ".yaml": "markdown"}.get(p.suffix, "biblatex")
+        fmt = {".bib": "biblatex", ".json": "csljson", ".yaml": "markdown"}.get(p.suffix, "biblatex")
         out = run_pandoc(["-f", fmt, "-t", "csljson", str(p)], "", str(p))
-        keys.update(item["id"] for item in json.loads(out))
-    return keys
+        items.update((item["id"], item) for item in json.loads(out))
+    return items
+
+
+def bibliography_keys(paths: list[Path]) -> set[str]:
+    return set(bibliography_items(paths))
 
 
 # --- AST helpers -------------------------------------------------------------
