@@ -304,6 +304,27 @@ RESOURCES = {
             "source_row": {"type": "integer", "description": "1-based line"},
         },
     },
+    "core_usgs_mcs__import_source_counts": {
+        "description": (
+            "MCS 2023-2025 Fig. 3: for each country, the number of nonfuel mineral commodities "
+            "with more than 50% US net import reliance of which it is a major import source, as "
+            "USGS counts them (the map 'Major import sources of nonfuel mineral commodities'). "
+            "The MCS 2025 file is byte-identical to the MCS 2024 one and says so in its Source column."
+        ),
+        "primary_key": ["edition", "country_name_source"],
+        "fields": {
+            "edition": {"type": "integer", "description": "MCS edition (folder of the file)"},
+            "source_label": {"type": "string", "description": "Source column as published (MCS2023, MCS2024)"},
+            "country_name": {"type": "string", "description": "harmonised name (aggregates keep their published name)"},
+            "country_iso3": {"type": "string", "description": "ISO3; null for a region such as Europe"},
+            "country_name_source": {"type": "string", "description": "as published"},
+            "is_aggregate": {"type": "boolean", "description": "a region or group rather than a country"},
+            "commodity_count": {"type": "integer", "description": "commodities with >50% net import reliance for which the country is a major import source"},
+            "map_class": {"type": "string", "description": "class of the published map, e.g. '19 to 26'"},
+            "source_file": {"type": "string", "description": "path inside the mirror"},
+            "source_row": {"type": "integer", "description": "1-based line"},
+        },
+    },
 }
 
 
@@ -960,6 +981,40 @@ def _critical_2025(long: pd.DataFrame) -> list[dict]:
 # ---------------------------------------------------------------------------------------
 # T5: leading producer share of each critical mineral
 # ---------------------------------------------------------------------------------------
+def _fig3(raw: Path, edition: int) -> list[dict]:
+    """USGS's own count of commodities per import-source country (Fig. 3). Recounting it
+    from Fig. 2 gives different numbers for some countries (Canada: 22 lines of Fig. 2
+    against the published 21), so a claim that cites the figure is tested against it."""
+    rel = f"usgs-mcs-{edition}/industry-trends/MCS{edition}_Fig3_Major_Import_Sources.csv"
+    if not (raw / rel).is_file():
+        return []
+    header, rows = _read_rows(raw, rel, "utf-8-sig")
+    names = [h.strip() for h in header]
+    need = ["Source", "Country", "Commodity_Count", "Map_Class"]
+    missing = [n for n in need if n not in names]
+    if missing:
+        raise ExtractError(rel, f"missing columns {missing}", row=1)
+    idx = {n: i for i, n in enumerate(names)}
+    recs = []
+    for line, cells in rows:
+        cells = cells + [""] * (len(names) - len(cells))
+        count = cells[idx["Commodity_Count"]].strip()
+        if not re.fullmatch(r"\d+", count):
+            raise ExtractError(rel, f"count {count!r} is not a whole number", column="Commodity_Count", row=line)
+        recs.append({"edition": edition, "source_label": cells[idx["Source"]].strip(),
+                     "country_name_source": cells[idx["Country"]], "commodity_count": int(count),
+                     "map_class": cells[idx["Map_Class"]].strip(), "source_file": rel, "source_row": line})
+    if not recs:
+        return []
+    frame = pd.DataFrame(recs)
+    places = harmonise(frame["country_name_source"], file=rel, column="Country", rows=frame["source_row"])
+    frame["country_name"] = places["country_name"]
+    frame["country_iso3"] = places["country_iso3"]
+    frame["is_aggregate"] = places["is_aggregate"].astype(bool)
+    frame["country_name_source"] = frame["country_name_source"].str.strip()
+    return frame.to_dict("records")
+
+
 def _t5(raw: Path, edition: int) -> list[dict]:
     rel = f"usgs-mcs-{edition}/industry-trends/MCS{edition}_T5_Critical_Minerals_Salient.csv"
     if not (raw / rel).is_file():
@@ -1044,12 +1099,14 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
     nir: list[dict] = []
     sources: list[dict] = []
     t5: list[dict] = []
+    counts: list[dict] = []
     for edition in WIDE_EDITIONS:
         salient += _wide_salient(raw, edition, corrections)
         n, s = _fig2(raw, edition)
         nir += n
         sources += s
         t5 += _t5(raw, edition)
+        counts += _fig3(raw, edition)
     salient += _long_salient(long, corrections)
     _unused(corrections)
     sources += _import_sources_2026(long)
@@ -1064,4 +1121,5 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
         "core_usgs_mcs__import_sources": _frame(sources, "core_usgs_mcs__import_sources"),
         "core_usgs_mcs__critical_minerals": _frame(critical, "core_usgs_mcs__critical_minerals"),
         "core_usgs_mcs__critical_minerals_salient": _frame(t5, "core_usgs_mcs__critical_minerals_salient"),
+        "core_usgs_mcs__import_source_counts": _frame(counts, "core_usgs_mcs__import_source_counts"),
     }

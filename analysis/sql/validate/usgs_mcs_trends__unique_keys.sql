@@ -14,3 +14,6 @@ FROM core_usgs_mcs__critical_minerals GROUP BY ALL HAVING count(*) > 1
 UNION ALL
 SELECT 'core_usgs_mcs__critical_minerals_salient', concat_ws('|', edition, commodity_id, name_published), count(*)
 FROM core_usgs_mcs__critical_minerals_salient GROUP BY ALL HAVING count(*) > 1
+UNION ALL
+SELECT 'core_usgs_mcs__import_source_counts', concat_ws('|', edition, country_name_source), count(*)
+FROM core_usgs_mcs__import_source_counts GROUP BY ALL HAVING count(*) > 1
