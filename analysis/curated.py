@@ -149,6 +149,8 @@ FUNDING_INSTRUMENTS = ("grant", "loan", "loan_guarantee", "tax_credit", "dpa_awa
                        "equity", "appropriation", "other")
 ADDRESSEES = ("China", "United States")
 CHECK_KINDS = ("primary", "curated", "untestable")
+#: the parts of the argument a claim belongs to (the chapters; Appendix B groups by them)
+CLAIM_PARTS = ("drivers", "instruments", "allies", "constraints", "china_responses", "update_2025", "about_sources")
 EVENT_KINDS = ("law", "bill", "executive_order", "report", "strategy", "initiative", "agreement",
                "export_control", "investment", "list", "other")
 DATE_PRECISIONS = ("day", "month", "year")
@@ -204,10 +206,12 @@ TABLES: dict[str, TableSpec] = {
     "claims": TableSpec(
         "claims", "claims/*.csv",
         ("claim_id", "source_key", "section", "quote_zh", "subject", "metric", "value", "value_high", "unit",
-         "qualifier", "reference_year", "cited_source", "check_kind", "check", "note"),
+         "qualifier", "reference_year", "cited_source", "check_kind", "check", "note", "part", "claim_en", "basis",
+         "contradicts"),
         ("claim_id",),
-        ("claim_id", "source_key", "quote_zh", "subject", "metric", "value", "unit", "qualifier", "check_kind"),
-        {"qualifier": QUALIFIERS, "check_kind": CHECK_KINDS},
+        ("claim_id", "source_key", "quote_zh", "subject", "metric", "value", "unit", "qualifier", "check_kind",
+         "part", "claim_en"),
+        {"qualifier": QUALIFIERS, "check_kind": CHECK_KINDS, "part": CLAIM_PARTS},
         integer=("reference_year",),
         id_pattern=r"{source_key}-\d{{3,}}",
     ),
@@ -473,6 +477,9 @@ def check_claim_values(df: pd.DataFrame) -> pd.DataFrame:
             for name, x in (("value", v), ("value_high", hi)):
                 if x and parse_partial_date(x) is None:
                     return f"{name}={x!r} is not an ISO (partial) date although unit is 'date'"
+        elif unit == "administration":
+            if v not in ADMINISTRATIONS or q != "=":
+                return f"value={v!r} with unit 'administration' must be one of {list(ADMINISTRATIONS)} with qualifier '='"
         else:
             for name, x in (("value", v), ("value_high", hi)):
                 if x and not _is_number(x):
@@ -631,6 +638,42 @@ def check_curated_refs(df: pd.DataFrame, facts: dict[str, pd.DataFrame]) -> pd.D
     return _row_problems(df, problem)
 
 
+def check_claim_queries(df: pd.DataFrame) -> pd.DataFrame:
+    """claims: a ``primary`` claim's ``check`` names its query file,
+    ``claims/<claim_id>.sql`` under analysis/sql/, and that file exists; SQL never sits in
+    a CSV cell, where no review or syntax highlighting reaches it."""
+    from analysis.paths import SQL_DIR
+
+    def problem(r) -> str | None:
+        if (r["check_kind"] or "") != "primary":
+            return None
+        expected = f"claims/{r['claim_id']}.sql"
+        if (r["check"] or "") != expected:
+            return f"check {r['check']!r} should name the query file {expected!r}"
+        if not (SQL_DIR / expected).is_file():
+            return f"query file analysis/sql/{expected} does not exist"
+        return None
+    return _row_problems(df, problem)
+
+
+def check_contradicts(df: pd.DataFrame) -> pd.DataFrame:
+    """claims: ``contradicts`` lists other claim ids (``;``-separated) that exist and list
+    this claim back, so a contradiction is recorded on both sides or not at all."""
+    links = {r["claim_id"]: {c.strip() for c in (r["contradicts"] or "").split(";") if c.strip()}
+             for _, r in df.iterrows()}
+
+    def problem(r) -> str | None:
+        for other in sorted(links[r["claim_id"]]):
+            if other == r["claim_id"]:
+                return "contradicts itself"
+            if other not in links:
+                return f"contradicts {other!r}, which is not a claim"
+            if r["claim_id"] not in links[other]:
+                return f"contradicts {other!r}, which does not list {r['claim_id']!r} back"
+        return None
+    return _row_problems(df, problem)
+
+
 # --------------------------------------------------------------------------- run all
 
 @dataclass(frozen=True)
@@ -674,6 +717,8 @@ CHECKS: list[tuple[str, tuple[str, ...], object]] = [
     ("country", ("events",), lambda df, spec, ctx: check_event_country(df)),
     ("member_iso3", ("memberships",), lambda df, spec, ctx: check_member_iso3(df)),
     ("claim_values", ("claims",), lambda df, spec, ctx: check_claim_values(df)),
+    ("claim_queries", ("claims",), lambda df, spec, ctx: check_claim_queries(df)),
+    ("contradicts", ("claims",), lambda df, spec, ctx: check_contradicts(df)),
     ("theme", ("responses",), lambda df, spec, ctx: check_responses_theme(df, ctx.themes)),
     ("curated_refs", ("claims",), lambda df, spec, ctx: check_curated_refs(df, _facts(ctx))),
 ]

@@ -180,9 +180,10 @@ def _member(**over) -> dict:
 
 
 def _claim(**over) -> dict:
-    row = dict(claim_id="sun2024battery-001", source_key="sun2024battery", section="一", quote_zh="拜登总统签署",
+    row = dict(claim_id="sun2024battery-003", source_key="sun2024battery", section="一", quote_zh="拜登总统签署",
                subject="s", metric="m", value="12", value_high="", unit="count", qualifier="=", reference_year="2022",
-               cited_source="", check_kind="primary", check="select 1", note="")
+               cited_source="", check_kind="primary", check="claims/sun2024battery-003.sql", note="",
+               part="drivers", claim_en="c", basis="", contradicts="")
     row.update(over)
     return row
 
@@ -238,6 +239,8 @@ BROKEN = {
     "claims.seed_rows_quoted": {"quote_zh": ""},
     "claims.claim_values": {"value": "12%"},
     "claims.curated_refs": {"check_kind": "curated", "check": "events:eo_14017_2012"},  # a typo in the event id
+    "claims.claim_queries": {"check": "SELECT 12 AS n"},  # SQL in a CSV cell instead of a query file
+    "claims.contradicts": {"contradicts": "sun2024battery-999"},  # names a claim that does not exist
     "responses.unique_ids": {},
     "responses.id_pattern": {"response_id": "sun2024battery-1"},
     "responses.required": {"summary_en": ""},

@@ -1,0 +1,4 @@
+-- ciaps2022biden-060: indium, china share of us imports (the source: = 27 pct).
+SELECT share_pct, form, period AS data_year, 'USGS Mineral Commodity Summaries' AS release, 2026 AS edition
+FROM core_usgs_mcs__import_sources
+WHERE edition=2026 AND commodity_id='indium' AND country_iso3='CHN'

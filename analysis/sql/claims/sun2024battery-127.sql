@@ -1,0 +1,4 @@
+-- sun2024battery-127: lithium (Argentina, Bolivia, Chile, Mexico, Brazil), share of world reserves (the source: = 65 pct).
+SELECT 100*SUM(value) FILTER (WHERE country_iso3 IN ('ARG','BOL','CHL','MEX','BRA'))/SUM(value) FILTER (WHERE aggregate_kind='world_total') AS share_pct, 'USGS Mineral Commodity Summaries' AS release, 2023 AS edition, '2022' AS data_year
+FROM core_usgs_mcs__world_reserves
+WHERE edition=2023 AND commodity_id='lithium'
