@@ -1,185 +1,155 @@
-"""Appendix B: every claim of the four sources and how it can be tested.
+"""Appendix B: every claim of the four sources with its verdict.
 
-The claims are curated by hand (data/curated/claims/); this module only counts and
-lays them out, so the appendix changes whenever a claim is added or reclassified.
+Why: the appendix answers the book's own question, which of the sources' figures hold.
+It only lays out ``analysis.verdicts.verdicts()``: counts, the summary figure, the rules
+and the claims part by part all come from that one table, so the prose, the figure and
+``claims-verification.csv`` cannot disagree.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
+import altair as alt
 import pandas as pd
 
-from analysis import curated
+from analysis import theme, verdicts
 
-SOURCES = {
-    "ciaps2022biden": "CIAPS commentary (2022)",
-    "cheng2024friendshoring": "Cheng (2024)",
-    "sun2024battery": "Sun (2024)",
-    "ipp2025dependency": "IPP / Crebo-Rediker (2025)",
+#: verdict colours: agreement in greens, disagreement in warm tones that are not China's
+#: orange (China's colour is kept for China), the undecided in greys
+COLOURS = {
+    "consistent": "#009E73", "confirmed": "#7fcdb4", "differs": "#CC79A7", "contradicted": "#8e3b73",
+    "different_basis": "#DDCC77", "contradiction": "#56B4E9", "not_checkable": "#cccccc",
 }
-KINDS = {"primary": "Testable against a primary release", "curated": "Testable against a curated fact",
-         "untestable": "Not testable with these releases"}
+HOLD = ("consistent", "confirmed")
+FAIL = ("differs", "contradicted")
 
 
-def claims() -> pd.DataFrame:
-    return curated.load_table("claims")
+@lru_cache(maxsize=1)
+def table() -> pd.DataFrame:
+    """The verdict table, computed once per chapter run."""
+    return verdicts.verdicts()
 
 
-def claims_by_source(table: pd.DataFrame) -> pd.DataFrame:
-    """Claims per source and by how they can be checked, in the sources' order."""
-    counts = pd.crosstab(table["source_key"], table["check_kind"]).reindex(index=list(SOURCES), columns=list(KINDS),
-                                                                           fill_value=0)
-    counts["Claims"] = counts.sum(axis=1)
-    counts.loc["Total"] = counts.sum()
-    counts.index = [SOURCES.get(k, k) for k in counts.index]
-    counts = counts.rename(columns=KINDS)[["Claims", *KINDS.values()]]
+def count(v: pd.DataFrame, *codes: str, source: str | None = None) -> int:
+    rows = v if source is None else v[v["source"] == source]
+    return int(len(rows) if not codes else rows["verdict"].isin(codes).sum())
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+
+
+def n_sources(v: pd.DataFrame) -> str:
+    n = int(v["source"].nunique())
+    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+
+
+def n_decided(v: pd.DataFrame) -> int:
+    """Claims a release or a primary document decides on the same basis, one way or the other."""
+    return count(v, *HOLD, *FAIL)
+
+
+def share_text(v: pd.DataFrame, *codes: str) -> str:
+    """Share of the decided claims with one of these verdicts."""
+    decided = v[v["verdict"].isin(HOLD + FAIL)]
+    return f"{100 * decided['verdict'].isin(codes).mean():.0f} %"
+
+
+def summary(v: pd.DataFrame) -> pd.DataFrame:
+    """Verdicts by source, in the sources' order, with totals."""
+    counts = pd.crosstab(v["source"], v["verdict"]).reindex(
+        index=[s["label"] for s in verdicts.SOURCES.values()], columns=list(verdicts.VERDICTS), fill_value=0)
+    counts["All claims"] = counts.sum(axis=1)
+    counts.loc["All sources"] = counts.sum()
+    counts = counts.rename(columns=verdicts.VERDICTS)
     counts.columns.name = None
     return counts.rename_axis("Source").reset_index()
 
 
-def count(table: pd.DataFrame, kind: str | None = None) -> int:
-    return int(len(table) if kind is None else (table["check_kind"] == kind).sum())
+def status_chart(v: pd.DataFrame) -> alt.Chart:
+    """Stacked bars, one per source: how many of its claims received each verdict."""
+    data = v.groupby(["source", "verdict"]).size().rename("claims").reset_index()
+    data["verdict_label"] = data["verdict"].map(verdicts.VERDICTS)
+    data["order"] = data["verdict"].map({k: i for i, k in enumerate(verdicts.VERDICTS)})
+    totals = v.groupby("source").size()
+    data["total"] = data["source"].map(totals)
+    sources = [s["label"] for s in verdicts.SOURCES.values()]
+    present = [k for k in verdicts.VERDICTS if k in set(data["verdict"])]
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("source:N", title=None, sort=sources, axis=alt.Axis(labelLimit=160)),
+        x=alt.X("claims:Q", title="Claims", stack="zero"),
+        color=alt.Color("verdict_label:N", title=None,
+                        scale=alt.Scale(domain=[verdicts.VERDICTS[k] for k in present],
+                                        range=[COLOURS[k] for k in present]),
+                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=220)),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("verdict_label:N", title="Verdict"),
+                 alt.Tooltip("claims:Q", title="Claims"), alt.Tooltip("total:Q", title="All claims of the source")],
+    ).properties(width=250, height=170, title="Verdicts on the sources' claims")
 
 
-QUALIFIER_TEXT = {"=": "", ">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ",
-                  "about": "about ", "nearly": "nearly ", "range": ""}
-DATE_QUALIFIER_TEXT = {"=": "", ">": "after ", ">=": "from ", "<": "before ", "<=": "by ", "about": "about ",
-                       "nearly": "nearly ", "range": ""}
-UNIT_TEXT = {"pct": "%", "count": "", "rank": " (rank)", "t": " t", "USD": " USD", "day": " days", "year": " years"}
+def rules_markdown() -> str:
+    """The verdict rules as a list a reader can check any row against."""
+    return "\n".join(f"- **{verdicts.VERDICTS[k]}**: {text}." for k, text in verdicts.RULES.items())
 
 
-def _number(value: float) -> str:
-    if value != value:  # NaN
-        return "not available"
-    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 100 else f"{value:,.1f}"
+def tolerances() -> pd.DataFrame:
+    return pd.DataFrame({"Comparison": list(verdicts.TOLERANCES), "Tolerance": list(verdicts.TOLERANCES.values())})
 
 
-def _claim_text(row: pd.Series) -> str:
-    if row["unit"] == "date":  # ISO (partial) dates, kept as written
-        text = DATE_QUALIFIER_TEXT.get(row["qualifier"], "") + row["value"]
-        return text + ("–" + row["value_high"] if row["qualifier"] == "range" and row["value_high"] else "")
-    value = float(row["value"])
-    text = QUALIFIER_TEXT.get(row["qualifier"], "") + _number(value)
-    if row["qualifier"] == "range" and row["value_high"]:
-        text += "–" + _number(float(row["value_high"]))
-    text += UNIT_TEXT.get(row["unit"], " " + row["unit"])
-    return text
+def _claim_cell(r) -> str:
+    return f"{r['source']}: {r['claim']}"
 
 
-def primary_results(table: pd.DataFrame) -> pd.DataFrame:
-    """Each claim testable against a release, beside what its query returns from the extracts.
+def contradictions(v: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of claims that contradict each other, once, with both verdicts."""
+    by_id = v.set_index("claim_id")
+    rows, seen = [], set()
+    for _, r in v[v["contradicts"] != ""].iterrows():
+        for other in r["contradicts"].split(";"):
+            pair = tuple(sorted((r["claim_id"], other)))
+            if pair in seen:
+                continue
+            seen.add(pair)
+            a, b = by_id.loc[pair[0]], by_id.loc[pair[1]]
+            rows.append({
+                "One claim": f"{a['source']}: {a['claim']}, {a['claimed_value']}",
+                "The other": f"{b['source']}: {b['claim']}, {b['claimed_value']}",
+                "Verdicts": f"{a['verdict_label']}; {b['verdict_label']}",
+            })
+    return pd.DataFrame(rows)
 
-    The comparison is shown, not judged: reference years, coverage and definitions differ
-    (the notes in data/curated/claims/ say how), and a reader should see both numbers.
-    """
-    from analysis import db
 
-    primary = table[table["check_kind"] == "primary"]
-    con = db.connect()
-    try:
-        results = [con.execute(q).df().iloc[0] for q in primary["check"]]
-    finally:
-        con.close()
-    shown = []
-    for result, unit in zip(results, primary["unit"]):
-        value = result.iloc[0]
-        if value is None or value != value:
-            shown.append("withheld or not available")
-            continue
-        text = _number(float(value)) + UNIT_TEXT.get(unit, " " + unit)
-        published = result.get("value_original")
-        if isinstance(published, str) and published.strip() and not published.strip()[0].isdigit():
-            text += f" (published as “{published.strip()}”)"
-        shown.append(text)
+def n_contradiction_pairs(v: pd.DataFrame) -> int:
+    return len(contradictions(v))
+
+
+def part_table(v: pd.DataFrame, part: str) -> pd.DataFrame:
+    """The claims a part of the argument rests on, in the sources' order."""
+    rows = v[v["part"] == part]
+    evidence = rows["evidence"].where(rows["evidence"] != "", "—")
+    where = rows.apply(lambda r: ", ".join(x for x in (r["release"] if r["tested_against"] == "primary release"
+                                                        else "", _edition(r)) if x), axis=1)
     return pd.DataFrame({
-        "Claim": primary["claim_id"].values,
-        "What": (primary["subject"] + ": " + primary["metric"].str.replace("_", " ")).values,
-        "The source says": primary.apply(_claim_text, axis=1).values,
-        "Primary data": shown,
+        "Claim": rows.apply(_claim_cell, axis=1).values,
+        "Claimed": rows["claimed_value"].values,
+        "Primary value or fact": [e + (f" ({w})" if w else "") for e, w in zip(evidence, where)],
+        "Verdict": rows["verdict_label"].values,
+        "Reason": rows["reason"].values,
     })
 
 
-# --------------------------------------------------------------------------- curated claims
-
-AMOUNT_QUALIFIER_TEXT = {"=": "", "up_to": "up to ", "about": "about ", ">": "more than "}
-
-
-def fact_tables() -> dict[str, pd.DataFrame]:
-    return {t: curated.load_table(t) for t in curated.FACT_TABLES}
-
-
-def _member_count(rows: pd.DataFrame, reference_year: str) -> dict:
-    """Members of an initiative as of the claim's reference year, when the table can say
-    so (a reference year is given and some member had joined by then); otherwise all the
-    members recorded today. Members without a joining date cannot be placed in time, so
-    an as-of count leaves them out and says how many."""
-    dated = rows["date_joined"].fillna("").str[:4]
-    year = int(reference_year) if reference_year else None
-    if year is not None and (dated.ne("") & dated.le(str(year))).any():
-        kept = rows[dated.ne("") & dated.le(str(year))]
-        return {"count": len(kept), "as_of": year, "undated": int(dated.eq("").sum()),
-                "count_without_usa": int(kept["member_iso3"].ne("USA").sum()), "has_usa": kept["member_iso3"].eq("USA").any()}
-    return {"count": len(rows), "as_of": None, "undated": 0,
-            "count_without_usa": int(rows["member_iso3"].ne("USA").sum()), "has_usa": rows["member_iso3"].eq("USA").any()}
+def _edition(r) -> str:
+    parts = []
+    if pd.notna(r["edition"]) and r["edition"] != "":
+        parts.append(f"edition {int(r['edition'])}")
+    if r["data_year"]:
+        parts.append(f"data for {r['data_year']}")
+    return ", ".join(parts)
 
 
-def curated_fact(claim: pd.Series, facts: dict[str, pd.DataFrame]) -> dict:
-    """The curated row(s) a claim's reference points to, reduced to what the claim can be
-    compared with: an event's date and precision, an initiative's member count, or a
-    funding row's amount and qualifier. ``text`` is the cell Appendix B prints: the value
-    first, for comparing down the column, then the row's title (not its id, which the
-    claims CSV holds) so that a reader can judge whether the row really is the act, group
-    or sum the source means."""
-    ref = curated.parse_curated_ref(claim["check"])
-    rows = curated.resolve_ref(ref, facts)
-    fact: dict = {"table": ref.table, "keys": ref.keys, "note": ref.note}
-    if ref.table == "events":
-        fact["dates"] = list(zip(rows["date"], rows["date_precision"]))
-        fact["date"], fact["precision"] = fact["dates"][0]
-        fact["text"] = "; ".join(f"{r.date} ({r.date_precision}) — {r.title_en}" for r in rows.itertuples())
-    elif ref.table == "memberships" and all("/" not in k for k in ref.keys):
-        fact.update(_member_count(rows, claim["reference_year"] or ""))
-        noun = "signatories" if rows["role"].eq("signatory").all() else "members"
-        when = f"by {fact['as_of']}" if fact["as_of"] else "recorded today"
-        aside = [f"{fact['count_without_usa']} besides the United States"] if fact["has_usa"] else []
-        aside += [f"{fact['undated']} with no joining date not counted"] if fact["undated"] else []
-        fact["text"] = (f"{fact['count']} {noun} {when}" + (f" ({'; '.join(aside)})" if aside else "")
-                        + f" — {rows['initiative'].iloc[0]}")
-    elif ref.table == "memberships":
-        fact["text"] = "; ".join(f"{r.member}: {r.role.replace('_', ' ')}" + (f" since {r.date_joined}" if r.date_joined else "")
-                                 + f" — {r.initiative}" for r in rows.itertuples())
-    else:
-        r = rows.iloc[0]
-        fact.update(amount_usd=float(r["amount_usd"]) if r["amount_usd"] else float("nan"),
-                    qualifier=r["amount_qualifier"], date=r["date"] or r["year"], recipient=r["recipient"])
-        text = AMOUNT_QUALIFIER_TEXT.get(r["amount_qualifier"], "") + _number(fact["amount_usd"]) + " USD"
-        text += f" ({fact['date']})" if fact["date"] else ""
-        if claim["unit"] == "count" and r["recipient"]:
-            text += f" to {r['recipient']}"
-        fact["text"] = text + " — " + r["programme"]
-    return fact
+def part_count(v: pd.DataFrame, part: str) -> int:
+    return int((v["part"] == part).sum())
 
 
-def curated_ref_counts(table: pd.DataFrame) -> dict[str, int]:
-    """How many curated claims point into each fact table."""
-    cur = table[table["check_kind"] == "curated"]
-    refs = cur["check"].map(lambda c: curated.parse_curated_ref(c).table)
-    return {t: int((refs == t).sum()) for t in curated.FACT_TABLES}
-
-
-def curated_results(table: pd.DataFrame) -> pd.DataFrame:
-    """Each claim testable against a curated table, beside the fact its reference points to.
-
-    As for the primary checks, nothing is scored: a seed may round a date to the year, count
-    the United States or not, or describe an announcement where the table records the act,
-    and the reader should see both sides. The build has already checked that every
-    reference resolves (analysis.curated.check_curated_refs).
-    """
-    facts = fact_tables()
-    cur = table[table["check_kind"] == "curated"]
-    shown = [curated_fact(r, facts) for _, r in cur.iterrows()]
-    # The claim's id and what it is about share one column: with four columns the id and
-    # the longest hyphenated words could not all fit their columns of an A4 page.
-    return pd.DataFrame({
-        "Claim": (cur["claim_id"] + ": " + cur["subject"] + ", " + cur["metric"].str.replace("_", " ")).values,
-        "The source says": cur.apply(_claim_text, axis=1).values,
-        "Curated fact": [f["text"] + (f". {f['note'][0].upper()}{f['note'][1:]}." if f["note"] else "") for f in shown],
-    })
+def part_title(part: str) -> str:
+    return verdicts.PARTS[part]

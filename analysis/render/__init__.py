@@ -127,6 +127,10 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
         from .ledger import write as write_ledger
 
         write_ledger(results, project_dir, staging / "data")
+        # The table behind Appendix B, which links to it, for readers to sort and filter.
+        from analysis.verdicts import write_csv as write_claims_csv
+
+        write_claims_csv(staging / "data" / "claims-verification.csv")
         _swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
