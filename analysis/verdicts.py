@@ -609,8 +609,9 @@ def curated_fact(row, facts: dict[str, pd.DataFrame]) -> Fact:
 #: maintainers' words in the ``check`` texts and what a reader is told instead
 READER_WORDS = [
     (r"\bthe mirror's\b", "the releases'"), (r"\bmirrored release\b", "release this book reads"),
+    (r"\bno primary release in the mirror\b", "no primary release this book reads"),
     (r"\bin the mirror\b", "in the releases this book reads"), (r"\bthe mirror\b", "the releases this book reads"),
-    (r"\bcurated (?:tables?|files)\b", "table of this book"), (r"\bextract tables\b", "data tables"),
+    (r"\b(?:an? |the )?curated (?:tables?|files)\b", "the book's tables"), (r"\bextract tables\b", "data tables"),
     (r"\bprimary tables\b", "releases"), (r"\bseed\b", "source"),
 ]
 
