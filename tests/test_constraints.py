@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 
 from analysis import db
 from analysis.chapters import constraints
+from analysis.paths import ROOT
 
 
 
@@ -83,16 +85,16 @@ def test_partial_share_and_rest_of_year_equal_direct_queries(con, shares, shares
         100 * (china_f - china_y) / (total_f - total_y), 1)
 
 
-def test_the_query_has_18_partners_and_the_guard_fires(partners, monkeypatch):
-    assert partners["partner_name"].nunique() == constraints.PARTNERS == 18
-    real = constraints.db.query
-
-    def seventeen(name, **params):
-        return real(name, **params).assign(partners_in_query=17)
-
-    monkeypatch.setattr(constraints.db, "query", seventeen)
-    with pytest.raises(ValueError, match="expected 18 partner countries"):
-        constraints.china_share()
+def test_partner_count_comes_from_the_query_and_labels_follow_it(partners, monkeypatch):
+    """The prose, captions, table and chart say how many partners from the data (the
+    chapter once typed '18' five times); a different query changes every label."""
+    assert partners["partner_name"].nunique() == constraints.partner_count() == 18
+    monkeypatch.setattr(constraints, "partner_count", lambda: 17)
+    shares = constraints.china_share()
+    assert "17 selected partners" in constraints.share_chart(shares).to_dict()["title"]["text"]
+    assert all("17" in c for c in constraints.latest_table(shares, partners).columns[1:3])
+    text = (ROOT / "chapters" / "04-constraints.qmd").read_text(encoding="utf-8")
+    assert not re.search(r"\b18 (selected|partners)|the 18\b|among the 18\b", text)
 
 
 def test_ranks_and_latest_table(partners, shares):

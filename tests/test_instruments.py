@@ -132,3 +132,16 @@ def test_source_labels():
     assert instruments.abbreviate("U.S. Department of the Treasury / Internal Revenue Service") == "Treasury/IRS"
     with pytest.raises(KeyError):
         instruments.source_label("no_such_key_1999")
+
+
+def test_the_early_statutes_are_counted_not_typed(acts):
+    """'Two statutes stand far apart' was typed; the count is of the acts the figure puts
+    in its narrow left panel, read from the events table."""
+    early = [r for r in _raw("events.csv") if r["country"] == "USA" and int(r["date"][:4]) < 1960
+             and r["kind"] in set(acts["kind"])]
+    assert len(instruments.early_acts(acts)) == len(early) == 2
+    assert instruments.early_acts_text(acts) == "Two statutes stand"
+    assert instruments.early_acts_text(acts.iloc[1:]) == "One statute stands"
+    from analysis.paths import ROOT
+    text = (ROOT / "chapters" / "02-instruments.qmd").read_text(encoding="utf-8")
+    assert "Two statutes" not in text and "five executive orders" not in text

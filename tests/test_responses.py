@@ -138,3 +138,12 @@ def test_partner_chart(imports):
 def test_msp_phrase(imports):
     assert responses.msp_members_phrase(imports, 3, 2024) == "none of the three largest"
     assert responses.msp_members_phrase(imports, 3, 2013) == "two of the three largest"
+
+
+def test_comtrade_years_in_the_caption_come_from_the_data(imports):
+    """One JSON response per year: the caption's span is the files' span, not typed."""
+    years = sorted(int(p.stem) for p in (paths.raw_dir() / "un-comtrade-china-hs2846").glob("[12][0-9][0-9][0-9].json"))
+    assert len(years) > 20
+    assert responses.years_text(imports) == f"{years[0]}–{years[-1]}"
+    text = (paths.ROOT / "chapters" / "05-china-responses.qmd").read_text(encoding="utf-8")
+    assert "1993–2024" not in text and "retrieved 2026" not in text

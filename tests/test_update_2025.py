@@ -6,12 +6,14 @@ against the published lists, trade values against direct queries of the extract.
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
 
 from analysis import db
 from analysis.chapters import update_2025 as u
+from analysis.paths import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +29,10 @@ def trade(extracts):
 # ------------------------------------------------------------------ the revisions section
 def test_revisions_section_still_works(extracts):
     rev = u.revisions_by_edition()
-    assert u.count_revised(rev) == int(rev["revised_rows"].sum()) > 0
+    assert u.count_revised(rev) == int(rev.loc[rev["kind"] == "revision", "changed_rows"].sum()) > 0
     table = u.battery_mineral_revisions(limit=5)
     assert len(table) == 5
-    assert list(table.columns) == ["Mineral", "Series", "Country", "Year", "Editions", "Before (t)", "After (t)", "Change (%)"]
+    assert list(table.columns) == ["Mineral", "Series", "Country", "Data year", "Editions", "Before (t)", "After (t)", "Change (%)"]
 
 
 # ------------------------------------------------------------------ the lists
@@ -201,3 +203,68 @@ def test_imports_chart_spec(trade):
     controls = data[data["layer"] == "control"]
     assert "2023-07-03" in set(controls.loc[controls["hts_heading"] == "8112", "date_str"])
     json.dumps(spec)  # serialisable for the renderer
+
+
+# ------------------------------------------------------------------ issue 9: words and years from data
+def test_revisions_and_successive_estimates_are_counted_apart(extracts):
+    """Reserves of two editions are for different years: successive estimates, never a
+    revision 'for the same year' (the old text and Table 6.1 mixed them under one 'Year')."""
+    summary = u.revisions_by_edition()
+    assert set(summary["kind"]) == {"revision", "successive estimate"}
+    con = db.connect()
+    try:
+        prod, res = con.execute("""SELECT count(*) FILTER (WHERE "table" = 'world_production'),
+                                          count(*) FILTER (WHERE "table" = 'world_reserves')
+                                   FROM core_usgs_mcs__revisions""").fetchone()
+    finally:
+        con.close()
+    assert u.count_revised(summary, "revision") == prod
+    assert u.count_revised(summary, "successive estimate") == res
+    table = u.battery_mineral_revisions(limit=50)
+    assert set(table["Series"]) == {"Mine production"}
+    assert "Data year" in table.columns and "Year" not in table.columns
+
+
+def test_every_executive_order_counted_is_named_and_cited():
+    """§6.3 counted six orders but named and cited five (EO 14220 missing)."""
+    ev = u.export_control_events()
+    eos = ev[ev["side"] == "us_eo"]
+    named = u.eo_titles(ev)
+    numbers = [label.split(":")[0].removeprefix("EO ") for label in eos["label"]]
+    assert "14220" in numbers and len(numbers) == u.count_side(ev, "us_eo")
+    for n in numbers:
+        assert f"EO {n}," in named
+    text = (ROOT / "chapters" / "06-update-2025.qmd").read_text(encoding="utf-8")
+    paragraph = text[text.index("On the US side"):].split("\n\n")[0]
+    assert set(re.findall(r"@eo(\d+)", paragraph)) == set(numbers)
+    assert "five" not in text.lower().split("fig-alt")[-1].split("\n")[0]
+
+
+def test_trade_verbs_and_years_come_from_the_data(trade):
+    a = u.annual(trade)
+    v = a[a["hts_heading"] == "8112"].set_index("year")["value_usd"]
+    ga_ge = u.event_year("china_ga_ge_controls_2023")
+    assert u.change_verb(trade, "8112", ga_ge, ga_ge + 1) == ("rose" if v[ga_ge + 1] > v[ga_ge] else "fell")
+    last = u.last_annual_year(trade)
+    assert u.change_verb(trade, "8112", ga_ge + 1, last) == ("rose" if v[last] > v[ga_ge + 1] else "fell")
+    w = a[a["hts_heading"] == "8101"].set_index("year")["value_usd"]
+    before = w[w.index < 2025]
+    text = u.before_control_text(trade, "8101", "china_w_te_bi_mo_in_controls_2025")
+    assert f"in {before.idxmax()}" in text and f"to {u.value_str(trade, '8101', 2024)} million in 2024" in text
+    assert text.startswith("had already fallen" if before.iloc[-1] < before.max() else "had risen")
+    assert text.endswith("before its controls of February 2025")
+    falls = int(sum(a[(a["hts_heading"] == h) & (a["year"] == last)]["value_usd"].sum()
+                    < a[(a["hts_heading"] == h) & (a["year"] == last - 1)]["value_usd"].sum()
+                    for h in set(a["hts_heading"])))
+    assert u.count_annual_falls(trade, last) == falls
+    assert u.annual_years_text(trade) == f"{a['year'].min()}–{a['year'].max()}"
+    assert u.of_phrase(6, 6) == "all six" and u.of_phrase(5, 6) == "five of the six"
+
+
+def test_chapter_6_prose_fixes_no_year_or_direction_by_hand():
+    text = (ROOT / "chapters" / "06-update-2025.qmd").read_text(encoding="utf-8")
+    inline = re.findall(r"`\{python\} ([^`]+)`", text)
+    assert not [e for e in inline if re.search(r"value_str\(trade, \"\d{4}\", 20\d\d", e)]
+    assert not [e for e in inline if "count_side_in_year" in e and re.search(r"[,(]\s*20\d\d\b", e)]
+    for word in ("Heading 8112 rose", "had already fallen", "The values fell", "18 selected", "2019–2025", "retrieved 2026"):
+        assert word not in text, word

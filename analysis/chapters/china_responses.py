@@ -149,6 +149,11 @@ def partner_label(df: pd.DataFrame) -> pd.Series:
     return df["partner_name"].where(df["partner_name"].ne("China"), "China (re-imports)")
 
 
+def years_text(imports: pd.DataFrame) -> str:
+    """'1993–2024': the years the Comtrade responses cover."""
+    return f"{int(imports['year'].min())}–{int(imports['year'].max())}"
+
+
 def latest_year(imports: pd.DataFrame) -> int:
     return int(imports["year"].max())
 

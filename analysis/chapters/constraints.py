@@ -29,24 +29,27 @@ HEADINGS = {
 }
 CHART_HEADINGS = ("2846", "8505", "2504")
 TABLE_HEADINGS = ("2846", "8505", "2504", "8112", "8105")
-PARTNERS = 18  # partner countries in the DataWeb query; titles and prose name this number
+def partner_count() -> int:
+    """Partner countries in the DataWeb query (sql/): every title, label and sentence that
+    says how many partners the shares are among takes the number from here."""
+    return int(db.query("usitc_partner_count")["partners"].iloc[0])
 
 
 def china_share(partial: bool = False) -> pd.DataFrame:
-    """China's share among the 18 partners by heading and year (full years unless `partial`).
-
-    Fails if the query's partner list is no longer 18 countries: every label says 18."""
-    shares = db.query("usitc_china_share_among_18_partners", partial=partial)
-    found = set(shares["partners_in_query"].astype(int))
-    if found != {PARTNERS}:
-        raise ValueError(f"core_usitc__trade: expected {PARTNERS} partner countries, found {sorted(found)}; "
-                         "update the labels in analysis/chapters/constraints.py and chapters/04-constraints.qmd")
-    return shares
+    """China's share among the query's partners by heading and year (full years unless
+    `partial`)."""
+    return db.query("usitc_china_share_among_18_partners", partial=partial)
 
 
 def partner_values() -> pd.DataFrame:
     """Every partner's full-year value, share and rank among the 18, by heading and year."""
     return db.query("usitc_partner_values_by_heading_year")
+
+
+def years_text(shares: pd.DataFrame) -> str:
+    """'1993–2025': the full years the shares cover."""
+    full = shares.loc[shares["period"].eq("annual"), "year"]
+    return f"{int(full.min())}–{int(full.max())}"
 
 
 def latest_full_year(shares: pd.DataFrame) -> int:
@@ -147,6 +150,7 @@ def leading_other_partner(partners: pd.DataFrame, heading: str, year: int) -> tu
 def latest_table(shares: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
     """Display table for the latest full year: one row per heading, values as strings."""
     year = latest_full_year(shares)
+    n = partner_count()
     rows = []
     for h in TABLE_HEADINGS:
         r = _row(shares, h, year)
@@ -155,10 +159,10 @@ def latest_table(shares: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
         other, other_pct = leading_other_partner(partners, h, year)
         rows.append({
             "HTS heading": HEADINGS[h],
-            f"Imports from the 18 partners, {year} (USD million)": f"{r['partners_18_value_usd'] / 1e6:,.1f}",
-            f"China's share among the 18, {year} (%)": f"{r['china_share_of_18_pct']:.1f}",
-            "China's rank among the 18": str(int(china_rank.iloc[0])) if len(china_rank) else "–",
-            "Largest other partner (share among the 18, %)": f"{other} ({other_pct:.1f})",
+            f"Imports from the {n} partners, {year} (USD million)": f"{r['partners_18_value_usd'] / 1e6:,.1f}",
+            f"China's share among the {n}, {year} (%)": f"{r['china_share_of_18_pct']:.1f}",
+            f"China's rank among the {n}": str(int(china_rank.iloc[0])) if len(china_rank) else "–",
+            f"Largest other partner (share among the {n}, %)": f"{other} ({other_pct:.1f})",
         })
     return pd.DataFrame(rows)
 
@@ -172,17 +176,18 @@ def share_chart(shares: pd.DataFrame, headings: tuple[str, ...] = CHART_HEADINGS
     data["partners_18_musd"] = data["partners_18_value_usd"] / 1e6
     data["china_musd"] = data["china_value_usd"] / 1e6
     first, last = int(data["year"].min()), int(data["year"].max())
+    n = partner_count()
     order = [HEADINGS[h] for h in headings]
     legend = alt.Legend(orient="top", direction="vertical", labelLimit=0, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
     return (
         alt.Chart(data, title=alt.Title(
-            "China's share of US imports from 18 selected partners",
+            f"China's share of US imports from {n} selected partners",
             subtitle=f"Imports for consumption, customs value, full years {first}–{last}; not a share of all US imports"))
         .mark_line(point=alt.OverlayMarkDef(size=14))
         .encode(
             x=alt.X("year:Q", title="Year", axis=alt.Axis(format="d", tickMinStep=1),
                     scale=alt.Scale(domain=[first, last])),
-            y=alt.Y("china_share_of_18_pct:Q", title="China's share among the 18 partners (%)",
+            y=alt.Y("china_share_of_18_pct:Q", title=f"China's share among the {n} partners (%)",
                     scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("heading:N", title=None, sort=order,
                             scale=alt.Scale(domain=order, range=theme.PALETTE[:len(order)]),
@@ -192,9 +197,9 @@ def share_chart(shares: pd.DataFrame, headings: tuple[str, ...] = CHART_HEADINGS
             tooltip=[
                 alt.Tooltip("heading:N", title="HTS heading"),
                 alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("china_share_of_18_pct:Q", title="China's share among the 18 partners (%)", format=".1f"),
+                alt.Tooltip("china_share_of_18_pct:Q", title=f"China's share among the {n} partners (%)", format=".1f"),
                 alt.Tooltip("china_musd:Q", title="From China (USD million)", format=",.1f"),
-                alt.Tooltip("partners_18_musd:Q", title="From the 18 partners (USD million)", format=",.1f"),
+                alt.Tooltip("partners_18_musd:Q", title=f"From the {n} partners (USD million)", format=",.1f"),
             ],
         )
         .properties(width=420, height=260, usermeta={"sources": ["usitc_dataweb"]})

@@ -179,6 +179,20 @@ _EARLY_END = 1960  # the broken axis: acts before this year go in the narrow lef
 _LATE_START = 2009
 
 
+def early_acts(acts: pd.DataFrame) -> pd.DataFrame:
+    """The acts of the figure's narrow left panel (before the broken axis)."""
+    return acts.loc[acts["year"].lt(_EARLY_END)]
+
+
+def early_acts_text(acts: pd.DataFrame) -> str:
+    """'Two statutes stand' (capitalised, for the start of a sentence): counted, not typed."""
+    early = early_acts(acts)
+    words = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
+    noun = "statute" if early["kind"].eq("law").all() else "act"
+    n = len(early)
+    return f"{words.get(n, str(n))} {noun}{' stands' if n == 1 else 's stand'}"
+
+
 def timeline_chart(acts: pd.DataFrame) -> alt.HConcatChart:
     """Two panels on one lane scale: 1939-1950 (the stockpiling and Defense Production
     Acts) and 2009 onwards, because a single axis would crush the two decades in which

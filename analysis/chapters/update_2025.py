@@ -23,13 +23,14 @@ BATTERY_LABELS = {
 
 
 def battery_mineral_revisions(limit: int = 15) -> pd.DataFrame:
-    """The largest edition-to-edition revisions of battery-mineral production and reserves."""
+    """The largest edition-to-edition revisions of battery-mineral mine production, for the
+    same data year (reserves are successive estimates for later years, not revisions)."""
     rev = db.query("revisions_battery_minerals", limit=limit)
     out = pd.DataFrame({
         "Mineral": rev["commodity_id"].map(BATTERY_LABELS),
         "Series": rev["table"].map({"world_production": "Mine production", "world_reserves": "Reserves"}),
         "Country": rev["country_name"],
-        "Year": rev["year"].astype(int).astype(str),
+        "Data year": rev["year"].astype(int).astype(str),
         "Editions": rev["edition_from"].astype(str) + "→" + rev["edition_to"].astype(str).str[-2:],
         "Before (t)": rev["value_from"].map("{:,.0f}".format),
         "After (t)": rev["value_to"].map("{:,.0f}".format),
@@ -38,12 +39,21 @@ def battery_mineral_revisions(limit: int = 15) -> pd.DataFrame:
     return out
 
 
-def count_revised(summary: pd.DataFrame) -> int:
-    return int(summary["revised_rows"].sum())
+def count_revised(summary: pd.DataFrame, kind: str = "revision") -> int:
+    """Changed values of one kind: 'revision' (same data year) or 'successive estimate'."""
+    return int(summary.loc[summary["kind"] == kind, "changed_rows"].sum())
+
+
+def count_text(summary: pd.DataFrame, kind: str) -> str:
+    return f"{count_revised(summary, kind):,}"
+
+
+def editions_text(summary: pd.DataFrame) -> str:
+    return f"{int(summary['edition_from'].min())} to {int(summary['edition_to'].max())}"
 
 
 def revisions_by_edition() -> pd.DataFrame:
-    return db.query("revisions_by_edition")
+    return db.query("revisions_by_edition_and_kind")
 
 
 # =======================================================================================
@@ -291,6 +301,21 @@ def count_side(events: pd.DataFrame, side: str) -> int:
     return int((events["side"] == side).sum())
 
 
+def eo_titles(events: pd.DataFrame) -> str:
+    """'Unleashing American Energy (EO 14154, 20 January), ...': every US order the count
+    counts, named from its events row, so the list and the count cannot disagree."""
+    eos = events[events["side"] == "us_eo"].sort_values("when")
+    parts = []
+    for r in eos.itertuples():
+        number, _, title = r.label.partition(": ")
+        parts.append(f"{title} ({number}, {r.when.day} {_MONTHS[r.when.month - 1]})")
+    return words_keep_case(parts)
+
+
+def words_keep_case(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+
+
 def count_side_in_year(events: pd.DataFrame, side: str, year: int) -> int:
     return int(((events["side"] == side) & (events["when"].dt.year == year)).sum())
 
@@ -404,6 +429,82 @@ def value_str(trade: pd.DataFrame, heading: str, year: int, partial_year: bool =
     return fmt_musd(import_value_musd(trade, heading, year, partial_year))
 
 
+def count_annual_falls(trade: pd.DataFrame, year: int) -> int:
+    """Headings whose full-year value in `year` is below the year before."""
+    a = annual(trade).pivot_table(index="hts_heading", columns="year", values="value_usd", aggfunc="sum")
+    return int((a[year] < a[year - 1]).sum())
+
+
+def _verb(before: float, after: float) -> str:
+    return "rose" if after > before else ("fell" if after < before else "stayed")
+
+
+def change_verb(trade: pd.DataFrame, heading: str, year_from: int, year_to: int) -> str:
+    """'rose' or 'fell' as the data say (prose never fixes the direction of a change)."""
+    return _verb(import_value_musd(trade, heading, year_from), import_value_musd(trade, heading, year_to))
+
+
+def event_date(event_id: str) -> pd.Timestamp:
+    ev = _events().set_index("event_id")
+    return pd.Timestamp(ev.loc[event_id, "date"])
+
+
+def event_year(event_id: str) -> int:
+    return int(event_date(event_id).year)
+
+
+def event_month(event_id: str) -> str:
+    """'November 2025', from the events table."""
+    d = event_date(event_id)
+    return f"{_MONTHS[d.month - 1]} {d.year}"
+
+
+def before_control_text(trade: pd.DataFrame, heading: str, event_id: str) -> str:
+    """'had already fallen from 12.3 million in 2022, its highest, to 4.5 million in 2024,
+    before its controls of February 2025': the path up to the year before a control, from
+    the heading's highest earlier full-year value, with the verb the values decide."""
+    d = event_date(event_id)
+    before = annual(trade)
+    before = before[(before["hts_heading"] == heading) & (before["year"] < d.year)]
+    top = before.loc[before["value_usd"].idxmax()]
+    last_year = int(before["year"].max())
+    peak_year = int(top["year"])
+    when = f"before its controls of {event_month(event_id)}"
+    if peak_year == last_year:
+        return (f"was at its highest in {last_year}, at {value_str(trade, heading, last_year)} million, {when}")
+    verb = {"fell": "had already fallen", "rose": "had risen", "stayed": "had stayed"}[
+        _verb(float(top["value_musd"]), import_value_musd(trade, heading, last_year))]
+    return (f"{verb} from {value_str(trade, heading, peak_year)} million in {peak_year}, its highest since "
+            f"{int(before['year'].min())}, to {value_str(trade, heading, last_year)} million in {last_year}, {when}")
+
+
+def last_control_year(events: pd.DataFrame) -> int:
+    return int(events.loc[events["side"] == "china_control", "when"].dt.year.max())
+
+
+def control_years_text(events: pd.DataFrame) -> str:
+    """'2023–2025': the years of China's control announcements in the events table."""
+    years = events.loc[events["side"] == "china_control", "when"].dt.year
+    return f"{int(years.min())}–{int(years.max())}"
+
+
+def annual_years_text(trade: pd.DataFrame) -> str:
+    years = annual(trade)["year"]
+    return f"{int(years.min())}–{int(years.max())}"
+
+
+def number_word(n: int) -> str:
+    return {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
+            9: "nine", 10: "ten"}.get(int(n), str(int(n)))
+
+
+def of_phrase(k: int, n: int) -> str:
+    """'all six', 'five of the six', 'none of the six'."""
+    if k == n:
+        return f"all {number_word(n)}"
+    return f"{number_word(k)} of the {number_word(n)}"
+
+
 def heading_description(trade: pd.DataFrame, heading: str) -> str:
     """The heading's description as USITC publishes it, in lower case for prose."""
     return str(trade.loc[trade["hts_heading"] == heading, "hts_description"].iloc[0]).lower()
@@ -423,7 +524,7 @@ def count_partial_falls(trade: pd.DataFrame) -> int:
 
 
 def usitc_partner_count() -> int:
-    return int(db.query("update_usitc_partner_count")["partners"].iloc[0])
+    return int(db.query("usitc_partner_count")["partners"].iloc[0])
 
 
 def change_pct(before: float, after: float) -> str:

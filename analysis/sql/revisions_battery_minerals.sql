@@ -1,5 +1,8 @@
--- Revisions of country-level mine production and reserves of the battery minerals the
--- sources single out, largest relative change first. $limit rows.
+-- Revisions of country-level mine production of the battery minerals the sources single
+-- out, largest relative change first. $limit rows.
+-- A revision is a new value for the same data year. Reserves are not revised this way:
+-- each edition states reserves for a later year, so two editions' reserves are successive
+-- estimates (see battery_mineral_reserve_estimates.sql), never a revision of one figure.
 SELECT
     commodity_id,
     "table",
@@ -13,7 +16,8 @@ SELECT
     round(change_pct, 1) AS change_pct
 FROM core_usgs_mcs__revisions
 WHERE commodity_id IN ('lithium', 'cobalt', 'nickel', 'graphite_natural', 'manganese', 'rare_earths')
-  AND stage IN ('mine', 'reserves')
+  AND "table" = 'world_production'
+  AND stage = 'mine'
   AND unit = 't'
   AND country_iso3 IS NOT NULL
   AND change_pct IS NOT NULL
