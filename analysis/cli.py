@@ -77,15 +77,23 @@ def cmd_check(args) -> None:
 
 
 def cmd_render(args) -> None:
-    """Render only from curated tables that pass their checks: the book would otherwise
-    publish a fact the checks reject."""
+    """Render only from curated tables that pass their checks (the book would otherwise
+    publish a fact the checks reject); run the chapters whose inputs changed, typeset if
+    anything did, and say which and why."""
+    from analysis import editions
     from analysis.render import render_book
 
     if not getattr(args, "checked", False):
         cmd_check(args)
     formats = ("html", "pdf") if args.to == "all" else (args.to,)
-    render_book(paths.ROOT, Path(args.out), formats=formats)
-    say(f"render: {', '.join(formats)} -> {args.out}")
+    vintage = editions.mcs_vintage(announce=False)
+    say(f"render: MCS edition {vintage or 'latest in the extracts'}" + (f" ({editions.ENV}={vintage})" if vintage else ""))
+    rep = render_book(paths.ROOT, Path(args.out), formats=formats, force_execute=getattr(args, "force", False),
+                      log=lambda line: say(f"render: {line}"))
+    ran = len(rep.executed)
+    say(f"render: {ran} of {ran + len(rep.cached)} chapters executed, "
+        f"{'typeset ' + ' and '.join(formats) if rep.typeset else 'nothing re-typeset'} -> {args.out}"
+        f" (record: {Path(args.out) / 'build.json'})")
 
 
 def cmd_build(args) -> None:
@@ -93,6 +101,21 @@ def cmd_build(args) -> None:
     cmd_extract(args)  # checks the curated tables too
     args.checked = True
     cmd_render(args)
+
+
+# Steps that write extracts or the book: one at a time per project folder.
+WRITERS = {"acquire", "extract", "render", "build", "update"}
+
+
+def _locked(args) -> None:
+    """Hold the build lock, clear what killed builds left behind, run the step."""
+    from analysis.extract.pipeline import STAGING_PREFIXES
+    from analysis.render.atomic import build_lock, remove_stale
+
+    with build_lock(paths.ROOT, say=lambda m: say(f"{args.step}: {m}")):
+        for p in remove_stale(paths.extracts_dir().parent, STAGING_PREFIXES):
+            say(f"{args.step}: removed {p.name}, left by a build that was stopped")
+        args.func(args)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -111,13 +134,17 @@ def main(argv: list[str] | None = None) -> int:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--out", default=str(paths.ROOT / "_book"), help="output folder (default: _book)")
         p.add_argument("--to", choices=("all", "html", "pdf"), default="all")
+        p.add_argument("--force", action="store_true", help="re-execute every chapter, ignoring the cache")
         if name == "build":
             p.add_argument("--mirror", help="mirror folder (default: $DATA_MIRROR or ../shared/data)")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)
     start = time.perf_counter()
     try:
-        args.func(args)
+        if args.step in WRITERS:
+            _locked(args)
+        else:
+            args.func(args)
     except PipelineError as exc:
         console.print(Text.assemble((f"{args.step} failed: ", "bold red"), str(exc)), highlight=False)
         return 1

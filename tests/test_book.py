@@ -155,3 +155,17 @@ def test_pdf_figure_page_shows_the_chart_in_colour(pdf, tmp_path):
     china = sum(1 for i in range(0, len(pixels) - 2, 3)
                 if abs(pixels[i] - 0xD5) < 25 and abs(pixels[i + 1] - 0x5E) < 25 and pixels[i + 2] < 40)
     assert china > 200, f"only {china} pixels in the China colour on page {number}"
+
+
+def test_build_record_lists_what_each_chapter_read(book):
+    """Only chapters that read an MCS table depend on the edition switch (so only they
+    re-run when MCS_VINTAGE changes); a curated file is an input of its readers only."""
+    import json
+
+    record = {c["chapter"]: c for c in json.loads((book / "build.json").read_text(encoding="utf-8"))["chapters"]}
+    assert {c["status"] for c in record.values()} <= {"executed", "reused"}
+    mcs = {ch for ch, c in record.items() if "env:MCS_VINTAGE" in c["inputs"]}
+    assert "chapters/01-drivers.qmd" in mcs
+    assert not mcs & {"index.qmd", "chapters/02-instruments.qmd", "chapters/03-allies.qmd", "chapters/04-constraints.qmd"}
+    funding = {ch for ch, c in record.items() if "file:data/curated/funding.csv" in c["inputs"]}
+    assert "chapters/02-instruments.qmd" in funding and "chapters/04-constraints.qmd" not in funding

@@ -299,19 +299,6 @@ def test_pdf_is_byte_stable_across_renders(book, tmp_path):
     assert first == second
 
 
-def test_changed_extract_changes_the_execution_key(tmp_path):
-    """Quarto's freeze misses data changes; here a changed extract must re-execute chapters."""
-    from analysis.render.inputs import inputs_digest
-
-    extracts = tmp_path / "extracts"
-    extracts.mkdir()
-    (extracts / "core_x__y.parquet").write_bytes(b"one")
-    before = inputs_digest(tmp_path, extracts)
-    assert inputs_digest(tmp_path, extracts) == before
-    (extracts / "core_x__y.parquet").write_bytes(b"two")
-    assert inputs_digest(tmp_path, extracts) != before
-
-
 def test_table_columns_never_narrower_than_their_longest_word():
     """A short column beside a long one must still fit its longest word (ids, amounts)."""
     from analysis.render.execute import CHAR_SHARE, column_shares

@@ -292,8 +292,12 @@ _VERIFY = object()
 
 
 def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Iterable[str] | None = None,
-                   reference_dir: Path | None = None, sql_dir: Path | None = None, manifest=_VERIFY) -> dict:
+                   reference_dir: Path | None = None, sql_dir: Path | None = None, manifest=_VERIFY,
+                   before_swap=None) -> dict:
     """Extract every source in `registry` from `raw` into `out`, atomically. Returns the manifest.
+
+    `before_swap(staging)` runs on the validated new extracts before they replace the old
+    ones (the update step writes its changelog there, so both appear together).
 
     A full build first verifies `raw` against the source manifest (`data/sources.csv`, or
     `manifest`) and extracts from a view holding only the manifest's files, so an edited
@@ -356,7 +360,7 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
         with console.status("validating"):
             from analysis.db import connect
 
-            con = connect(staging)
+            con = connect(staging, all_editions=True)
             try:
                 exceptions = read_exceptions(reference_dir / "validation_exceptions.csv")
                 checks, skipped, stale = run_validations(con, sql_dir, exceptions, set(tables), full=full)
@@ -390,6 +394,8 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
             "seconds": round(time.perf_counter() - started, 3),
         }
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8")
+        if before_swap is not None:
+            before_swap(staging)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -415,21 +421,13 @@ def _run_extract(module: ModuleType, name: str, source: Path) -> dict[str, pd.Da
 
 
 def _swap(staging: Path, out: Path) -> None:
-    """Rename the old directory aside, the new one into place, then remove the old."""
-    old = out.parent / f".extracts-old-{os.getpid()}"
-    if old.exists():
-        shutil.rmtree(old)
-    had_old = out.exists()
-    if had_old:
-        os.rename(out, old)
-    try:
-        os.rename(staging, out)
-    except BaseException:
-        if had_old:
-            os.rename(old, out)
-        raise
-    if had_old:
-        shutil.rmtree(old, ignore_errors=True)
+    """Exchange the new directory with the old in one step (no instant without extracts)."""
+    from analysis.render.atomic import swap_in
+
+    swap_in(staging, out)
+
+
+STAGING_PREFIXES = (".extracts-staging-", ".extracts-old-")
 
 
 __all__ = ["REGISTRY", "build_extracts", "check_table", "check_row_counts", "load_registry", "read_exceptions",

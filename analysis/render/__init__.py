@@ -4,8 +4,10 @@ one book PDF from that cache.  See README.md for the supported Quarto subset."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import shutil
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -23,19 +25,28 @@ class RenderReport:
     html_pages: list[Path] = field(default_factory=list)
     pdf: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
-    executed: list[str] = field(default_factory=list)  # chapters run in a kernel (cache miss)
-    cached: list[str] = field(default_factory=list)
+    executed: list[str] = field(default_factory=list)  # chapters run in this build (cache miss)
+    cached: list[str] = field(default_factory=list)  # chapters reused from the cache
+    typeset: bool = True  # False when nothing changed and the output was kept as it was
+    record: dict = field(default_factory=dict)  # what _book/build.json holds
 
 
 def default_cache_dir(project_dir: Path) -> Path:
     return Path(project_dir) / ".cache" / "render"
 
 
-def execute_book(config: BookConfig, cache_dir: Path, force: bool = False, extra: dict | None = None):
-    """Stage 1 for every chapter (one kernel per chapter that has code)."""
-    from .execute import execute_chapter
+def chapter_line(res) -> str:
+    """One line per chapter: what the build did with it and why."""
+    if not res.fresh:
+        return f"{res.chapter}: reused"
+    return f"{res.chapter}: executed (why: {res.why}) in {res.seconds:.1f} s"
 
-    return [execute_chapter(config, ch, cache_dir, force=force, extra=extra) for ch in config.chapters]
+
+def execute_book(config: BookConfig, cache_dir: Path, **kw):
+    """Stage 1 for every chapter (see execute.execute_book)."""
+    from .execute import execute_book as run
+
+    return run(config, cache_dir, **kw)
 
 
 def _svg_cache(cache_dir: Path):
@@ -57,38 +68,153 @@ def _svg_cache(cache_dir: Path):
     return get
 
 
+def _typeset_key(config: BookConfig, results, formats) -> str:
+    """Everything stage 2 reads: if it is unchanged, so is the typeset book."""
+    import re
+
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for p in sorted(here.iterdir()):
+        if p.is_file() and p.suffix in (".py", ".css", ".html", ".typ"):
+            h.update(p.name.encode() + b"\0" + p.read_bytes())
+    h.update(json.dumps([config.raw, config.date, sorted(formats)], sort_keys=True, default=str).encode())
+    for b in config.bibliography:
+        h.update(b.read_bytes())
+    for res in results:
+        h.update(res.key.encode())
+        for src in re.findall(r"!\[[^\]]*\]\(([^)\s]+)", res.markdown):
+            img = (config.project_dir / res.chapter).parent / src
+            if img.is_file():
+                h.update(img.read_bytes())
+    return h.hexdigest()
+
+
+class _Stage2Inputs:
+    """Project files stage 2 reads (sources list, pyproject, images...), recorded as read
+    with the recorder chapters use, so a no-op build can tell that typesetting would
+    produce the same book. One audit hook per process, switched on only while typesetting."""
+
+    recorder = None
+    installed = False
+
+    @classmethod
+    def start(cls, project_dir: Path, ignore: list[Path]):
+        from .worker import Recorder
+
+        if not cls.installed:
+            sys.addaudithook(lambda event, args: cls.recorder and cls.recorder.hook(event, args))
+            cls.installed = True
+        cls.recorder = Recorder(str(project_dir), [str(p) for p in ignore])
+        cls.recorder.on = True
+
+    @classmethod
+    def stop(cls, skip_prefix: str = "\0") -> dict:
+        rec, cls.recorder = cls.recorder, None
+        if rec is None:
+            return {}
+        return {k: v for k, v in rec.inputs.items() if not k.split(":", 1)[1].startswith(skip_prefix)}
+
+
+def _outputs_present(out_dir: Path, config: BookConfig, formats) -> bool:
+    if not (out_dir / "build.json").is_file():
+        return False
+    if "html" in formats and not all((out_dir / ch.html_path).is_file() for ch in config.chapters):
+        return False
+    return "pdf" not in formats or (out_dir / f"{config.slug}.pdf").is_file()
+
+
+def _write_json(path: Path, data: dict):
+    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
+    tmp.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(tmp, path)
+
+
 def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, cache_dir: Path | None = None,
-                force_execute: bool = False) -> RenderReport:
+                force_execute: bool = False, log=None, jobs: int | None = None) -> RenderReport:
     """Render the book in `project_dir` into `out_dir` (HTML pages and/or one PDF).
 
-    The new output is built next to `out_dir` and swapped in only when every format
-    succeeded, so a failing build leaves the last good report in place.
+    One build at a time per project folder (a second waits for the first). Chapters run
+    only when an input they read changed; when no chapter ran and nothing else stage 2
+    reads changed, the book is not typeset again. The new output is built next to
+    `out_dir` and exchanged with it in one step only when every format succeeded, so a
+    failing build leaves the last good report in place and `out_dir` never goes missing.
+    `log` (a callable) receives one line per chapter and stage.
     """
+    from .atomic import build_lock
+
+    project_dir = Path(project_dir).resolve()
+    with build_lock(project_dir, say=log):
+        return _render_locked(project_dir, out_dir, formats, cache_dir, force_execute, log, jobs)
+
+
+def _render_locked(project_dir, out_dir, formats, cache_dir, force_execute, log, jobs) -> RenderReport:
+    from .atomic import remove_stale
+
+    say = log or (lambda line: None)
+    formats = tuple(formats)
+    unknown = set(formats) - {"html", "pdf"}
+    if unknown:
+        raise RenderError(f"unknown output format(s): {sorted(unknown)}")
+    t_all = time.perf_counter()
+    out_dir = Path(out_dir).resolve()
+    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(project_dir)
+    remove_stale(out_dir.parent, (f".{out_dir.name}.new-", f".{out_dir.name}.old-"))
+    remove_stale(cache_dir, ("jobs-",))
+    config = load_config(project_dir)
+    report = RenderReport(out_dir)
+
+    t = time.perf_counter()
+    results = execute_book(config, cache_dir, force=force_execute, ignore=[out_dir], jobs=jobs)
+    for res in results:
+        (report.executed if res.fresh else report.cached).append(res.chapter)
+        say(chapter_line(res))
+    report.timings["execute_s"] = time.perf_counter() - t
+    typeset_key = _typeset_key(config, results, formats)
+    record = {
+        "format": 1,
+        "formats": list(formats),
+        "chapters": [{"chapter": r.chapter, "status": r.status, "why": r.why or None,
+                      "seconds": round(r.seconds, 3) if r.fresh else 0.0,
+                      "last_run_seconds": round(r.seconds, 3), "cached": r.cached,
+                      "inputs": sorted(r.inputs)} for r in results],
+        "typeset_key": typeset_key,
+    }
+    report.record = record
+    previous = {}
+    try:
+        previous = json.loads((out_dir / "build.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    from .inputs import InputState
+
+    state = InputState.load(project_dir, cache_dir)
+    same_reads = all(state.current(k) == v for k, v in (previous.get("typeset_inputs") or {}).items())
+    if previous.get("typeset_key") == typeset_key and same_reads and _outputs_present(out_dir, config, formats):
+        report.typeset = False
+        say("typeset: nothing changed, the book was kept as it was")
+        report.timings["total_s"] = time.perf_counter() - t_all
+        record.update(typeset="skipped (nothing changed)", typeset_inputs=previous.get("typeset_inputs") or {},
+                      timings=_rounded(report.timings))
+        _write_json(out_dir / "build.json", record)
+        _set_paths(report, config, out_dir, formats)
+        return report
+
+    t = time.perf_counter()
+    _Stage2Inputs.start(project_dir, [cache_dir, out_dir, project_dir / ".git", project_dir / ".venv", Path(sys.prefix)])
+    try:
+        return _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, record, t_all, say)
+    finally:
+        _Stage2Inputs.stop()
+
+
+def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, record, t_all, say):
+    from .atomic import swap_in
     from .book import load_pages, number_book
     from .bundles import SourceIndex, collect_parts, png_cache_fn, write_bundles
     from .citation import book_meta
     from .html import render_html
     from .pandoc import bibliography_items
     from .pdf import render_pdf
-
-    formats = tuple(formats)
-    unknown = set(formats) - {"html", "pdf"}
-    if unknown:
-        raise RenderError(f"unknown output format(s): {sorted(unknown)}")
-    t_all = time.perf_counter()
-    project_dir = Path(project_dir).resolve()
-    out_dir = Path(out_dir).resolve()
-    cache_dir = Path(cache_dir) if cache_dir else default_cache_dir(project_dir)
-    config = load_config(project_dir)
-    report = RenderReport(out_dir)
-
-    t = time.perf_counter()
-    from .inputs import inputs_digest
-
-    results = execute_book(config, cache_dir, force=force_execute, extra={"inputs": inputs_digest(project_dir)})
-    for res in results:
-        (report.executed if res.fresh else report.cached).append(res.chapter)
-    report.timings["execute_s"] = time.perf_counter() - t
 
     t = time.perf_counter()
     pages = load_pages(config, results)
@@ -131,22 +257,24 @@ def render_book(project_dir: Path, out_dir: Path, formats=("html", "pdf"), *, ca
         from analysis.verdicts import write_csv as write_claims_csv
 
         write_claims_csv(staging / "data" / "claims-verification.csv")
-        _swap_in(staging, out_dir)
+        report.timings["total_s"] = time.perf_counter() - t_all
+        record.update(typeset="+".join(formats), typeset_inputs=_Stage2Inputs.stop(skip_prefix=f".{out_dir.name}."),
+                      timings=_rounded(report.timings))
+        _write_json(staging / "build.json", record)
+        swap_in(staging, out_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    report.html_pages = [out_dir / p.html_path for p in pages] if "html" in formats else []
-    report.pdf = out_dir / f"{config.slug}.pdf" if "pdf" in formats else None
-    report.timings["total_s"] = time.perf_counter() - t_all
+    say("typeset: " + ", ".join(f"{k.removesuffix('_s')} {v:.1f} s" for k, v in report.timings.items()
+                                if k in ("html_s", "pdf_s")))
+    _set_paths(report, config, out_dir, formats)
     return report
 
 
-def _swap_in(staging: Path, out_dir: Path):
-    old = None
-    if out_dir.exists():
-        old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
-        shutil.rmtree(old, ignore_errors=True)
-        os.replace(out_dir, old)
-    os.replace(staging, out_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+def _rounded(timings: dict) -> dict:
+    return {k: round(v, 3) for k, v in timings.items()}
+
+
+def _set_paths(report: RenderReport, config: BookConfig, out_dir: Path, formats):
+    report.html_pages = [out_dir / ch.html_path for ch in config.chapters] if "html" in formats else []
+    report.pdf = out_dir / f"{config.slug}.pdf" if "pdf" in formats else None

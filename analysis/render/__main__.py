@@ -24,14 +24,15 @@ def main(argv=None) -> int:
         out = project / ((cfg.get("project") or {}).get("output-dir") or "_book")
     formats = ("html", "pdf") if args.to == "all" else (args.to,)
     try:
-        rep = render_book(project, out, formats, force_execute=args.force)
+        rep = render_book(project, out, formats, force_execute=args.force, log=print)
     except RenderError as exc:
         print(f"render failed: {exc}", file=sys.stderr)
         return 1
     print(f"rendered {len(rep.html_pages)} HTML page(s) into {rep.out_dir}")
     if rep.pdf:
         print(f"PDF: {rep.pdf}")
-    print("executed: " + (", ".join(rep.executed) or "none (all cached)"))
+    print(f"{len(rep.executed)} of {len(rep.executed) + len(rep.cached)} chapters executed; "
+          + ("typeset" if rep.typeset else "nothing re-typeset") + f"; record: {rep.out_dir / 'build.json'}")
     print("timings: " + ", ".join(f"{k}={v:.2f}" for k, v in rep.timings.items()))
     return 0
 

@@ -1,8 +1,10 @@
-"""Stage 1: run each chapter's `{python}` cells in one kernel and cache the result.
+"""Stage 1: run each chapter's `{python}` cells, isolated, and cache the result.
 
-The cached result is plain pandoc markdown (outputs already inlined) plus a dict of
-figure payloads (Vega-Lite specs, SVG, PNG).  Stage 2 never starts a kernel, so a
-typesetting change re-renders in seconds.
+Each chapter that needs running is executed in a child forked from one pre-imported
+Python process (worker.py), several at a time; the child records the inputs the chapter
+read, and the result is cached under them (inputs.py). The cached result is plain pandoc
+markdown (outputs already inlined) plus a dict of figure payloads (Vega-Lite specs, SVG,
+PNG), so stage 2 never runs chapter code and a typesetting change re-renders in seconds.
 """
 from __future__ import annotations
 
@@ -11,19 +13,25 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import string
+import subprocess
+import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import BookConfig, Chapter
 from .errors import RenderError
+from .inputs import ExecCache, Entry, packages_digest, sha
 from .qmd import INLINE, Cell, Markdown, needs_kernel, parse_qmd
 
 # Bump when the cached format or the way outputs become markdown changes.
-CACHE_FORMAT = "render-exec-1"
+CACHE_FORMAT = "render-exec-2"
+_HERE = Path(__file__).parent
 _RENDERER_DIGEST = hashlib.sha256(
-    b"".join((Path(__file__).parent / name).read_bytes() for name in ("execute.py", "qmd.py"))
+    b"".join((_HERE / name).read_bytes() for name in ("execute.py", "qmd.py", "worker.py", "inputs.py"))
 ).hexdigest()
 TABLE_MIME = "application/vnd.minerals-report.table+json"
 VEGALITE_RE = re.compile(r"^application/vnd\.vegalite\.v\d+(\.\d+)*\+json$")
@@ -75,51 +83,41 @@ del __render_setup
 @dataclass
 class ExecResult:
     chapter: str
-    key: str
+    key: str  # the cache entry: static parts and recorded inputs
     markdown: str
     figures: dict  # name -> {"kind": "vegalite"|"svg"|"png", "data": ..., "alt": str|None}
-    executed: bool  # a kernel was needed
-    seconds: float
-    fresh: bool = False  # executed in this run (not from the cache)
+    executed: bool  # the chapter has code (needed a process)
+    seconds: float  # time its code took when it last ran
+    fresh: bool = False  # run in this build (not reused from the cache)
+    why: str = ""  # why it ran ("" when reused)
+    inputs: dict = field(default_factory=dict)  # recorded inputs -> content hash / value
+    cached: bool = True  # False when an input changed while it ran (result not cached)
     # What the chapter prints, for the ledger (analysis/render/ledger.py): every inline
     # value as {"line", "expression", "text"}, and every table's data by name.
     inline: list = field(default_factory=list)
     tables: dict = field(default_factory=dict)
 
-    def to_json(self) -> dict:
-        d = self.__dict__.copy()
-        d.pop("fresh")
-        return d
+    @property
+    def status(self) -> str:
+        return "executed" if self.fresh else "reused"
+
+    def payload(self) -> dict:
+        return {"markdown": self.markdown, "figures": self.figures, "executed": self.executed,
+                "inline": self.inline, "tables": self.tables}
 
 
-def cache_key(config: BookConfig, chapter: Chapter, text: str, extra: dict | None = None) -> str:
-    """The one place that decides when a chapter must be re-executed.
-
-    Later work adds hashes of data extracts and analysis code through `extra`
-    (name -> str/bytes); every part is length-prefixed so values cannot run together.
-    """
-    parts: dict[str, str | bytes] = {
+def static_parts(config: BookConfig, chapter: Chapter, text: str) -> dict[str, str]:
+    """What a chapter's result depends on besides the inputs it reads while running."""
+    return {
         "format": CACHE_FORMAT,
-        # The executed markdown is shaped by this module and the qmd parser: a change to
-        # either must not be hidden by the cache.
+        # The executed markdown is shaped by this package's stage 1: a change to it must
+        # not be hidden by the cache.
         "renderer": _RENDERER_DIGEST,
         "chapter": chapter.path,
-        "text": text,
-        "execute": json.dumps({"echo": config.echo, "warning": config.warning}, sort_keys=True),
+        "text": sha(text),
+        "options": json.dumps({"echo": config.echo, "warning": config.warning}, sort_keys=True),
+        "packages": packages_digest(),
     }
-    parts.update(extra or {})
-    h = hashlib.sha256()
-    for name in sorted(parts):
-        value = parts[name]
-        data = value if isinstance(value, bytes) else str(value).encode("utf-8")
-        h.update(f"{name}:{len(data)}:".encode())
-        h.update(data)
-    return h.hexdigest()
-
-
-def _cache_file(cache_dir: Path, chapter: Chapter, key: str) -> Path:
-    stem = re.sub(r"[^A-Za-z0-9._-]+", "__", chapter.path)
-    return cache_dir / "exec" / f"{stem}.{key[:20]}.json"
 
 
 _PUNCT = set(string.punctuation)
@@ -189,43 +187,6 @@ def _pipe_table(t: dict) -> str:
     rule = "|" + "|".join(d + ":" if n else ":" + d for d, n in zip(dashes, t["numeric"])) + "|"
     rows = ["| " + " | ".join(esc(v) for v in r) + " |" for r in t["rows"]]
     return "\n".join([head, rule, *rows]) + "\n"
-
-
-class _Kernel:
-    """One nbclient kernel for one chapter, started lazily."""
-
-    def __init__(self, cwd: Path, warning: bool):
-        import nbformat
-        from nbclient import NotebookClient
-
-        self.nb = nbformat.v4.new_notebook()
-        self.nbformat = nbformat
-        self.client = NotebookClient(
-            self.nb, timeout=900, kernel_name="python3", allow_errors=True,
-            resources={"metadata": {"path": str(cwd)}},
-            # The kernel talks to us over loopback only; its warning about unencrypted TCP
-            # would be printed once per chapter and hide real messages.
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
-        )
-        self._ctx = self.client.setup_kernel()
-        self._ctx.__enter__()
-        self.run(_KERNEL_SETUP % (TABLE_MIME, bool(warning)), "kernel setup")
-
-    def run(self, code: str, what: str, chapter: str = "") -> list[dict]:
-        cell = self.nbformat.v4.new_code_cell(code)
-        self.nb.cells.append(cell)
-        self.client.execute_cell(cell, len(self.nb.cells) - 1)
-        for out in cell.outputs:
-            if out.get("output_type") == "error":
-                tb = "\n".join(out.get("traceback", []))
-                tb = re.sub(r"\x1b\[[0-9;]*m", "", tb)
-                raise RenderError(
-                    f"{chapter}: {what} raised {out.get('ename')}: {out.get('evalue')}\n{tb}"
-                )
-        return cell.outputs
-
-    def close(self):
-        self._ctx.__exit__(None, None, None)
 
 
 def _outputs_to_markdown(outputs, cell: Cell, chapter: str, figures: dict, warning: bool, asis: bool,
@@ -306,55 +267,217 @@ def _cell_markdown(cell: Cell, outputs, chapter: str, config: BookConfig, figure
     return "\n\n".join(p.rstrip("\n") + "\n" for p in parts if p)
 
 
-def execute_chapter(config: BookConfig, chapter: Chapter, cache_dir: Path, *, force: bool = False,
-                    extra: dict | None = None) -> ExecResult:
-    src = config.project_dir / chapter.path
-    text = src.read_text(encoding="utf-8")
-    key = cache_key(config, chapter, text, extra)
-    cfile = _cache_file(cache_dir, chapter, key)
-    if cfile.exists() and not force:
-        data = json.loads(cfile.read_text(encoding="utf-8"))
-        if data.get("key") == key:
-            return ExecResult(**data)
-    t0 = time.perf_counter()
-    parts = parse_qmd(text, chapter.path)
+
+def _steps(parts) -> list[tuple[str, str]]:
+    """(code, what) for every cell and inline expression, in document order."""
+    steps = []
+    for part in parts:
+        if isinstance(part, Markdown):
+            for expr in part.inline:
+                steps.append((f"print(str({expr}), end='')", f"inline expression `{expr}` (near line {part.line})"))
+        else:
+            steps.append((part.code, part.describe()))
+    return steps
+
+
+def assemble(config: BookConfig, chapter: Chapter, parts, outputs: list[list[dict]]):
+    """The chapter's markdown with outputs inlined, its figures, inline values and tables."""
     figures: dict = {}
     tables: dict = {}
     inline: list[dict] = []
     out: list[str] = []
-    kernel = None
-    try:
-        if needs_kernel(parts):
-            kernel = _Kernel(config.project_dir, config.warning)
-        for part in parts:
-            if isinstance(part, Markdown):
-                values = []
-                lines = [part.line + part.text[:m.start()].count("\n") for m in INLINE.finditer(part.text)]
-                for expr, line in zip(part.inline, lines):
-                    outs = kernel.run(f"print(str({expr}), end='')", f"inline expression `{expr}` (near line {part.line})", chapter.path)
-                    text = "".join(o.get("text", "") for o in outs if o.get("output_type") == "stream" and o.get("name") == "stdout")
-                    inline.append({"line": line, "expression": expr, "text": text})
-                    values.append(escape_inline(text))
-                if values:
-                    it = iter(values)
-                    out.append(INLINE.sub(lambda m: next(it), part.text))
-                else:
-                    out.append(part.text)
+    it = iter(outputs)
+    for part in parts:
+        if isinstance(part, Markdown):
+            values = []
+            lines = [part.line + part.text[:m.start()].count("\n") for m in INLINE.finditer(part.text)]
+            for expr, line in zip(part.inline, lines):
+                outs = next(it)
+                text = "".join(o.get("text", "") for o in outs
+                               if o.get("output_type") == "stream" and o.get("name") == "stdout")
+                inline.append({"line": line, "expression": expr, "text": text})
+                values.append(escape_inline(text))
+            if values:
+                vals = iter(values)
+                out.append(INLINE.sub(lambda m: next(vals), part.text))
             else:
-                outputs = kernel.run(part.code, part.describe(), chapter.path)
-                out.append("\n" + _cell_markdown(part, outputs, chapter.path, config, figures, tables) + "\n")
+                out.append(part.text)
+        else:
+            out.append("\n" + _cell_markdown(part, next(it), chapter.path, config, figures, tables) + "\n")
+    return "".join(out), figures, inline, tables
+
+
+def _error_message(chapter: str, what: str, outputs: list[dict]) -> str:
+    err = next((o for o in outputs if o.get("output_type") == "error"), {})
+    tb = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(err.get("traceback", [])))
+    return f"{chapter}: {what} raised {err.get('ename')}: {err.get('evalue')}\n{tb}"
+
+
+class Zygote:
+    """The pre-imported process that forks one child per chapter (see worker.py)."""
+
+    def __init__(self, project_dir: Path):
+        env = dict(os.environ, OPENBLAS_NUM_THREADS="1", PYTHONUNBUFFERED="1")
+        boot = "import runpy, sys; runpy.run_path(sys.argv[1], run_name='__main__')"
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", boot, str(_HERE / "worker.py")], cwd=project_dir, env=env,
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, start_new_session=True)
+        self.ready = False
+
+    def _line(self) -> str:
+        line = self.proc.stdout.readline()
+        if not line:
+            code = self.proc.wait()
+            raise RenderError(f"the chapter runner stopped unexpectedly (exit status {code})")
+        return line
+
+    def submit(self, ident: str, job: Path, result: Path):
+        self.proc.stdin.write(json.dumps({"id": ident, "job": str(job), "result": str(result)}) + "\n")
+        self.proc.stdin.flush()
+
+    def next_done(self) -> tuple[str, int]:
+        if not self.ready:
+            if self._line().strip() != "ready":
+                raise RenderError("the chapter runner did not start")
+            self.ready = True
+        msg = json.loads(self._line())
+        return msg["id"], msg["status"]
+
+    def close(self, kill: bool = False):
+        if self.proc.poll() is None:
+            if kill:
+                try:
+                    os.killpg(self.proc.pid, 9)
+                except ProcessLookupError:
+                    pass
+            else:
+                try:
+                    self.proc.stdin.close()
+                except OSError:
+                    pass
+        self.proc.wait()
+
+
+@dataclass
+class _Plan:
+    chapter: Chapter
+    text: str
+    static: dict
+    parts: list = field(default_factory=list)
+    why: str = ""
+    previous_s: float = 0.0
+    attempts: int = 0
+    result: ExecResult | None = None
+
+
+def _ignored(config: BookConfig, cache_dir: Path, extra: list[Path]) -> list[str]:
+    """Folders whose files are never chapter inputs (caches, outputs, environments)."""
+    root = config.project_dir
+    return [str(p) for p in [cache_dir, root / ".cache", root / ".git", root / ".venv", sys.prefix, *extra]]
+
+
+def execute_book(config: BookConfig, cache_dir: Path, *, force: bool = False, ignore: list[Path] = (),
+                 jobs: int | None = None, log=None) -> list[ExecResult]:
+    """Stage 1 for every chapter: reuse what the cache still vouches for, run the rest.
+
+    A chapter runs when it has no cache entry whose recorded inputs all still hold; the
+    reason is given as `why`. Chapters run in parallel, each in its own forked process.
+    A chapter whose inputs changed while it ran is run once more; if they change again
+    its result is used but not cached.
+    """
+    cache_dir = Path(cache_dir)
+    store = ExecCache(config.project_dir, cache_dir)
+    plans: list[_Plan] = []
+    for ch in config.chapters:
+        text = (config.project_dir / ch.path).read_text(encoding="utf-8")
+        plan = _Plan(ch, text, static_parts(config, ch, text))
+        look = store.lookup(ch.path, plan.static)
+        if look.hit is not None and not force:
+            store.touch(ch.path, look.hit)
+            data = store.load_payload(ch.path, look.hit)
+            plan.result = ExecResult(ch.path, look.hit.id, data["markdown"], data["figures"], data["executed"],
+                                     look.hit.seconds, False, "", look.hit.inputs, True, data.get("inline", []),
+                                     data.get("tables", {}))
+        else:
+            plan.why = "forced" if force else look.why
+            plan.previous_s = look.previous_seconds
+        plans.append(plan)
+
+    todo = [p for p in plans if p.result is None]
+    for plan in todo:
+        plan.parts = parse_qmd(plan.text, plan.chapter.path)
+    runs = [p for p in todo if needs_kernel(p.parts)]
+    for plan in todo:
+        if plan not in runs:
+            _finish(config, store, plan, [], {}, {}, 0.0, [])
+    if runs:
+        _run_parallel(config, cache_dir, store, runs, _ignored(config, cache_dir, list(ignore)), jobs, log)
+    store.save()
+    return [p.result for p in plans]
+
+
+def _names(changed: list[str]) -> str:
+    return ", ".join(re.sub(r"\.parquet$", "", n) for n in changed)
+
+
+def _finish(config, store: ExecCache, plan: _Plan, outputs, inputs, sigs, seconds, changed):
+    markdown, figures, inline, tables = assemble(config, plan.chapter, plan.parts, outputs)
+    entry = Entry.make(plan.static, inputs, seconds)
+    cached = not changed
+    why = plan.why
+    if changed:
+        why += f"; not cached: {_names(changed)} changed while it ran"
+    plan.result = ExecResult(plan.chapter.path, entry.id, markdown, figures, bool(outputs), seconds, True, why,
+                             inputs, cached, inline, tables)
+    if cached:
+        store.state.remember(inputs, sigs)
+        store.store(plan.chapter.path, entry, plan.result.payload())
+
+
+def _run_parallel(config, cache_dir: Path, store: ExecCache, runs: list[_Plan], ignore: list[str],
+                  jobs: int | None, log):
+    jobs = max(1, jobs or int(os.environ.get("RENDER_JOBS", 0)) or os.cpu_count() or 2)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="jobs-", dir=cache_dir))
+    zygote = Zygote(config.project_dir)
+    queue = sorted(runs, key=lambda p: -p.previous_s)  # longest first
+    running: dict[str, tuple[_Plan, float]] = {}
+    ok = False
+    try:
+        while queue or running:
+            while queue and len(running) < jobs:
+                plan = queue.pop(0)
+                plan.attempts += 1
+                ident = f"{plan.chapter.position}-{plan.attempts}"
+                steps = _steps(plan.parts)
+                job = {"project_dir": str(config.project_dir), "ignore": ignore, "warning": config.warning,
+                       "setup": _KERNEL_SETUP % (TABLE_MIME, bool(config.warning)),
+                       "steps": [code for code, _ in steps]}
+                (work / f"{ident}.job.json").write_text(json.dumps(job), encoding="utf-8")
+                zygote.submit(ident, work / f"{ident}.job.json", work / f"{ident}.result.json")
+                running[ident] = (plan, time.perf_counter())
+            ident, status = zygote.next_done()
+            plan, started = running.pop(ident)
+            seconds = time.perf_counter() - started
+            path = work / f"{ident}.result.json"
+            if not path.exists():
+                raise RenderError(f"{plan.chapter.path}: the process running it died (status {status})")
+            res = json.loads(path.read_text(encoding="utf-8"))
+            if not res["ok"]:
+                steps = _steps(plan.parts)
+                what = "kernel setup" if res["step"] < 0 else steps[res["step"]][1]
+                raise RenderError(_error_message(plan.chapter.path, what, res["outputs"]))
+            if res["changed"] and plan.attempts < 2:
+                plan.why += f"; run again: {_names(res['changed'])} changed while it ran"
+                queue.insert(0, plan)
+                continue
+            _finish(config, store, plan, res["outputs"], res["inputs"], res.get("sigs", {}), seconds, res["changed"])
+            if log:
+                log(plan.result)
+        ok = True
     finally:
-        if kernel is not None:
-            kernel.close()
-    result = ExecResult(chapter.path, key, "".join(out), figures, kernel is not None, time.perf_counter() - t0, True,
-                        inline, tables)
-    cfile.parent.mkdir(parents=True, exist_ok=True)
-    for stale in cfile.parent.glob(cfile.name.rsplit(".", 2)[0] + ".*.json"):
-        stale.unlink()
-    tmp = cfile.with_suffix(".tmp")
-    tmp.write_text(json.dumps(result.to_json()), encoding="utf-8")
-    os.replace(tmp, cfile)
-    return result
+        zygote.close(kill=not ok)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def figure_bytes(fig: dict) -> tuple[str, bytes]:
