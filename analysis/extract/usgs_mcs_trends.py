@@ -776,11 +776,14 @@ BLOCK_COMMODITY = {("Mica (Natural)", "Scrap and flake"): "MICA (NATURAL), scrap
 # names the product ("Diamond (Bort, ...)"), the import-source block the chapter and the
 # product ("Diamond (Industrial)", "Bort, ..."). Matching by name alone left them "not given".
 SOURCE_BLOCK = {
-    "Diamond (Bort, grit, and dust and powder; natural and synthetic)":
+    ("Diamond (Bort, grit, and dust and powder; natural and synthetic)", ""):
         ("Diamond (Industrial)", "Bort, grit, and dust and powder; natural and synthetic"),
-    "Diamond (Stones, natural and synthetic)": ("Diamond (Industrial)", "Stones, primarily natural"),
-    "Industrial cultured quartz crystal":
+    ("Diamond (Stones, natural and synthetic)", ""): ("Diamond (Industrial)", "Stones, primarily natural"),
+    ("Industrial cultured quartz crystal", ""):
         ("Quartz (High-Purity And Industrial Cultured Crystal)", "Cultured quartz crystal (piezoelectric quartz, unmounted)"),
+    ("Manganese", "manganese content"): ("Manganese", "Manganese contained in principal manganese imports"),
+    ("Zinc", "Refined zinc"): ("Zinc", "Refined metal"),
+    ("Titanium sponge metal", ""): ("Titanium Sponge Metal", "Titanium Sponge Metal"),
 }
 # A group's NIR row whose sources USGS gives element by element, never for the group: the
 # group has no leading source, and its row lists each element's sources instead.
@@ -867,8 +870,8 @@ def _member_sources(sources: pd.DataFrame, group: str) -> dict:
 
 def _matching_sources(sources: pd.DataFrame, name: str, form: str) -> pd.DataFrame | None:
     """The import-source block (one product) that a 2026 NIR row refers to, if unambiguous."""
-    if name in SOURCE_BLOCK:
-        chapter, product = SOURCE_BLOCK[name]
+    if (name, form) in SOURCE_BLOCK:
+        chapter, product = SOURCE_BLOCK[(name, form)]
         block = sources[(sources["edition"] == LONG_EDITION) & (sources["commodity_name"] == chapter)
                         & (sources["form"] == product)]
         if block.empty:
