@@ -34,6 +34,14 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 
 venv: $(VENV)/.installed
 
+# cffconvert (validates CITATION.cff in the tests) pins jsonschema<4: a venv of its own.
+CFFCONVERT := $(VENV)/tools/cffconvert/bin/cffconvert
+$(CFFCONVERT): tests/tools/cffconvert.txt
+	$(PYTHON) -m venv $(VENV)/tools/cffconvert
+	$(VENV)/tools/cffconvert/bin/pip install -q --disable-pip-version-check -r $< 2>&1 \
+	  | { grep -v '^WARNING: Location .* is ignored' || true; }
+	touch $@
+
 acquire: venv
 	$(PY) -m analysis acquire
 
@@ -45,7 +53,7 @@ render: system-deps extract
 
 report: render
 
-test: system-deps extract
+test: system-deps extract $(CFFCONVERT)
 	$(PY) -m pytest
 
 # After reviewing what `make test` reported as moved: accept the printed values as they are

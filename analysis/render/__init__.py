@@ -211,17 +211,20 @@ def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, 
     from .atomic import swap_in
     from .book import load_pages, number_book
     from .bundles import SourceIndex, collect_parts, png_cache_fn, write_bundles
-    from .citation import book_meta
+    from .citation import book_meta, cite_this_report_blocks
     from .html import render_html
     from .pandoc import bibliography_items
     from .pdf import render_pdf
 
     t = time.perf_counter()
     pages = load_pages(config, results)
-    targets = number_book(pages, config)
     bib_items = bibliography_items(config.bibliography)
     bib_keys = set(bib_items)
     meta = book_meta(config)
+    sources = SourceIndex(project_dir, bib_items)
+    if pages and pages[0].chapter.position == 0:
+        pages[0].ast["blocks"] += cite_this_report_blocks(meta, sources.releases)
+    targets = number_book(pages, config)
     parts = collect_parts(pages, targets, config.project_dir)
     report.timings["parse_number_s"] = time.perf_counter() - t
 
@@ -235,7 +238,7 @@ def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, 
     try:
         errors: list[str] = []
         t = time.perf_counter()
-        write_bundles(parts, meta, SourceIndex(project_dir, bib_items), staging, svg, png_cache_fn(cache_dir))
+        write_bundles(parts, meta, sources, staging, svg, png_cache_fn(cache_dir))
         report.timings["bundles_s"] = time.perf_counter() - t
         if "html" in formats:
             t = time.perf_counter()
@@ -246,7 +249,8 @@ def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, 
             build = cache_dir / "typst"
             shutil.rmtree(build, ignore_errors=True)
             build.mkdir(parents=True)
-            errors += render_pdf(config, pages, targets, bib_keys, build, staging / f"{config.slug}.pdf", svg)
+            errors += render_pdf(config, pages, targets, bib_keys, build, staging / f"{config.slug}.pdf", svg,
+                                 meta=meta, releases=sources.releases)
             report.timings["pdf_s"] = time.perf_counter() - t
         if errors:
             raise RenderError("cannot render the book:\n  " + "\n  ".join(dict.fromkeys(errors)))

@@ -287,7 +287,7 @@ def data_note(sources: list[dict]) -> str:
 def terms_note(meta: BookMeta, sources: list[dict]) -> str:
     """The report's licence for the figure and its files, then each publisher's own terms."""
     own = f"{meta.licence}, {', '.join(meta.authors)}"
-    terms = list(dict.fromkeys(f"{s['publisher']}: {s['terms']}" for s in sources
+    terms = list(dict.fromkeys(f"{s['publisher']}: {s['terms'].replace('(c)', '©')}" for s in sources
                                if s["kind"] == "release" and s["terms"]))
     if terms:
         return f"{own}. The data keep their publishers' terms ({'; '.join(terms)})"

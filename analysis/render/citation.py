@@ -120,7 +120,7 @@ def book_csl(meta: BookMeta) -> dict:
     if meta.version:
         item["version"] = meta.version
     if meta.site_url:
-        item["URL"] = meta.url("index.html")
+        item["URL"] = meta.site_url
     return item
 
 
@@ -187,14 +187,91 @@ def to_text(item: dict) -> str:
     authors = ", ".join(a["literal"] for a in item["author"])
     year = item["issued"]["date-parts"][0][0]
     kind = {"figure": " [Figure]", "dataset": " [Table]", "book": ""}[item["type"]]
-    parts = [f"{authors}. ({year}). {item['title']}{kind}."]
     version = f" (Version {item['version']})" if item.get("version") else ""
     if item.get("container-title"):
-        parts.append(f"In {item['container-title']}{version}.")
-    elif version:
-        parts.append(version.strip() + ".")
+        parts = [f"{authors}. ({year}). {item['title']}{kind}.", f"In {item['container-title']}{version}."]
+    else:
+        parts = [f"{authors}. ({year}). {item['title']}{version}{kind}."]
     if item.get("note"):
         parts.append(item["note"].rstrip(".") + ".")
     if item.get("URL"):
         parts.append(item["URL"])
     return " ".join(parts)
+
+
+# --- the book's own citation, licence and meta tags ---------------------------------
+
+def report_text(meta: BookMeta) -> str:
+    return to_text(book_csl(meta))
+
+
+def report_bibtex(meta: BookMeta) -> str:
+    return to_bibtex(book_csl(meta))
+
+
+def data_terms(releases: dict[str, dict]) -> list[str]:
+    """Each set of publisher's terms once, with the publishers it covers (data/sources.csv)."""
+    by_terms: dict[str, list[str]] = {}
+    for rel in releases.values():
+        terms = (rel.get("licence") or "").replace("(c)", "©").strip()
+        if terms:
+            pubs = by_terms.setdefault(terms, [])
+            if rel["publisher"] not in pubs:
+                pubs.append(rel["publisher"])
+    return [f"{terms} ({', '.join(pubs)})" for terms, pubs in by_terms.items()]
+
+
+def licence_sentence(meta: BookMeta, releases: dict[str, dict]) -> str:
+    own = f"Text and figures: {meta.licence}, {', '.join(meta.authors)}."
+    if meta.code_licence:
+        own += f" Code: {meta.code_licence}."
+    terms = data_terms(releases)
+    if terms:
+        own += (" The data behind the figures keep their publishers' terms, stated with each figure: "
+                + "; ".join(terms) + ".")
+    return own
+
+
+def meta_tags(meta: BookMeta, page_title: str | None, page_path: str) -> list[tuple[str, str]]:
+    """Google Scholar (Highwire Press) tags: the book on its title page, a chapter of it
+    on every other page, always with the PDF's address."""
+    tags: list[tuple[str, str]] = []
+    if page_title:
+        tags += [("citation_title", page_title), ("citation_inbook_title", meta.title)]
+    else:
+        tags.append(("citation_title", meta.title + (f": {meta.subtitle}" if meta.subtitle else "")))
+    tags += [("citation_author", a) for a in meta.authors]
+    tags += [("citation_publication_date", meta.date.replace("-", "/")),
+             ("citation_online_date", meta.date.replace("-", "/")),
+             ("citation_language", meta.lang),
+             ("citation_publisher", ", ".join(meta.authors))]
+    if meta.site_url:
+        tags += [("citation_pdf_url", meta.url(meta.pdf_name)), ("citation_public_url", meta.url(page_path)),
+                 ("citation_abstract_html_url", meta.url(page_path))]
+    tags += [("DC.title", page_title or meta.title), ("DC.rights", meta.licence)]
+    return tags
+
+
+def cite_this_report_blocks(meta: BookMeta, releases: dict[str, dict]) -> list[dict]:
+    """"Cite this report" and "Licence" for the end of the title page (Quarto puts its
+    citation appendix there): the APA-like text and the BibTeX entry, each with a copy
+    button in HTML (cite.js), plain in the PDF."""
+    from .pandoc import Div, Para, RawBlock, attr, text_inlines
+
+    def button(target: str, label: str) -> dict:
+        return RawBlock("html", f'<button type="button" class="cite-copy" data-copy="{target}">{label}</button>')
+
+    def header(id_: str, text: str) -> dict:
+        return {"t": "Header", "c": [2, attr(id_, ["unnumbered"]), text_inlines(text)]}
+
+    return [
+        header("cite-this-report", "Cite this report"),
+        Div(attr("", ["cite-box", "cite-this-report"]), [
+            Div(attr("", ["cite-text"]), [Para(text_inlines(report_text(meta)))]),
+            button("cite-text", "Copy citation"),
+            {"t": "CodeBlock", "c": [attr("", ["cite-bibtex"]), report_bibtex(meta).rstrip()]},
+            button("cite-bibtex", "Copy BibTeX"),
+        ]),
+        header("licence", "Licence"),
+        Para(text_inlines(licence_sentence(meta, releases))),
+    ]

@@ -51,11 +51,12 @@ def figure_tools(part, page_path: str) -> str:
     links = [f'<a href="{e(_rel(page_path, part.files[ext]))}" download>{label}</a>'
              for ext, label in names if ext in part.files]
     text, bibtex = to_text(part.csl), to_bibtex(part.csl)
+    anchor = ("" if page_path == part.page else _rel(page_path, part.page)) + "#" + part.label
     what = "figure" if part.kind == "fig" else "table"
     return (
         f'<div class="figure-tools" data-label="{e(part.label)}">'
         f'<span class="figure-downloads">Download {what}: {" · ".join(links)}</span> '
-        f'<a class="figure-anchor" href="#{e(part.label)}" title="Stable link to {e(part.number_label)}">Link</a> '
+        f'<a class="figure-anchor" href="{e(anchor)}" title="Stable link to {e(part.number_label)}">Link</a> '
         f'<details class="cite-box"><summary>Cite</summary>'
         f'<p class="cite-text">{e(text)}</p>'
         f'<button type="button" class="cite-copy" data-copy="cite-text">Copy citation</button>'
@@ -144,27 +145,88 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
     if state["charts"]:
         write_vega_bundle(out_dir / "site_libs" / "vega-bundle.js", cache_dir)
     version = _pandoc_version()
-    for i, page in enumerate(pages):
+    figures_page = FIGURES_PAGE if parts else None
+    entries = [(p.html_path, p.title, p.number, p) for p in pages]
+    if figures_page:
+        entries.append((figures_page, FIGURES_TITLE, None, None))
+        bodies[figures_page] = figures_page_body(parts, pages, meta)
+    for i, (path, title, number, page) in enumerate(entries):
         toc = []
-        for j, p in enumerate(pages):
-            toc.append({"href": _rel(page.html_path, p.html_path), "title": p.title, "number": p.number,
-                        "current": p is page,
-                        "appendix_start": p.chapter.appendix and (j == 0 or not pages[j - 1].chapter.appendix)})
-        nav = lambda p: p and {"href": _rel(page.html_path, p.html_path), "title": p.title, "number": p.number}
-        root = _rel(page.html_path, "index.html")[: -len("index.html")]
+        for j, (p_path, p_title, p_number, p) in enumerate(entries):
+            toc.append({"href": _rel(path, p_path), "title": p_title, "number": p_number, "current": p_path == path,
+                        "appendix_start": p is not None and p.chapter.appendix
+                        and (j == 0 or not pages[j - 1].chapter.appendix),
+                        "part_end": p is None})
+        nav = lambda p: p and {"href": _rel(path, p.html_path), "title": p.title, "number": p.number}
+        root = _rel(path, "index.html")[: -len("index.html")]
         page_toc = [{"level": lvl, "id": id_, "number": num, "text": text}
-                    for lvl, id_, num, text in page.headings if lvl in (2, 3) and id_]
+                    for lvl, id_, num, text in (page.headings if page else []) if lvl in (2, 3) and id_]
         html = tmpl.render(
-            lang=config.lang, book_title=config.title, subtitle=config.subtitle, page_title=page.title,
-            root=root, toc=toc, body=jinja2.utils.markupsafe.Markup(bodies[page.html_path]),
-            prev=nav(pages[i - 1] if i > 0 else None), next=nav(pages[i + 1] if i + 1 < len(pages) else None),
+            lang=config.lang, book_title=config.title, subtitle=config.subtitle, page_title=title,
+            root=root, toc=toc, body=jinja2.utils.markupsafe.Markup(bodies[path]),
+            prev=nav(pages[i - 1] if page and i > 0 else None),
+            next=nav(pages[i + 1] if page and i + 1 < len(pages) else None),
             page_toc=page_toc if config.html.get("toc", True) else [],
-            has_charts=page.html_path in state["charts"], pandoc_version=version,
+            has_charts=path in state["charts"], pandoc_version=version,
+            book=_book_context(meta, path, title if i else None),
         )
-        dest = out_dir / page.html_path
+        dest = out_dir / path
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(html, encoding="utf-8")
     return []
+
+
+FIGURES_PAGE = "figures.html"
+FIGURES_TITLE = "Figures and tables"
+
+
+def _book_context(meta, path: str, page_title: str | None) -> dict | None:
+    """What every page shows about the book as a citable work: version, licence, the PDF,
+    the repository, and the Google Scholar tags in its head."""
+    if meta is None:
+        return None
+    from .citation import meta_tags
+
+    return {
+        "version": meta.version, "date": meta.date, "licence": meta.licence, "licence_url": meta.licence_url,
+        "code_licence": meta.code_licence, "repo_url": meta.repo_url,
+        "pdf": _rel(path, meta.pdf_name), "cite": _rel(path, "index.html") + "#cite-this-report",
+        "figures": _rel(path, FIGURES_PAGE), "meta_tags": meta_tags(meta, page_title, path),
+    }
+
+
+def figures_page_body(parts, pages: list[Page], meta) -> str:
+    """Every figure and table of the book on one page, chapter by chapter: a thumbnail,
+    its number (linked to it in the text), caption, data sources and their terms, the
+    downloads and the citation."""
+    e = lambda x: _html.escape(str(x), quote=True)
+    out = [f"<h1>{FIGURES_TITLE}</h1>",
+           '<p class="figures-intro">Every figure and table of the book, with the data it shows and a citation '
+           "ready to paste. Each has a stable address, named by its label; its files are in the "
+           "<code>figures/</code> folder beside this page.</p>"]
+    chapters = {p.chapter.path: p for p in pages}
+    current = None
+    for part in parts:
+        page = chapters[part.chapter]
+        if page.chapter.path != current:
+            current = page.chapter.path
+            head = f"{page.number} " if page.number else ""
+            out.append(f'<h2 class="figures-chapter">{e(head)}{e(page.title)}</h2>')
+        href = e(f"{part.page}#{part.label}")
+        thumb = part.files.get("svg") or part.files.get("png")
+        if thumb:
+            alt = f"Thumbnail of {part.number_label}"
+            thumb_html = f'<a class="figure-thumb" href="{href}"><img src="{e(thumb)}" alt="{e(alt)}" loading="lazy"></a>'
+        else:
+            thumb_html = f'<a class="figure-thumb figure-thumb-table" href="{href}" aria-label="{e(part.number_label)}">Table</a>'
+        sources = part.csl.get("note", "")
+        out.append(
+            f'<section class="figure-entry" id="entry-{e(part.label)}">{thumb_html}<div class="figure-entry-body">'
+            f'<h3><a href="{href}">{e(part.number_label)}</a>: {e(part.title)}</h3>'
+            f'<p class="figure-entry-caption">{e(part.caption)}</p>'
+            + (f'<p class="figure-entry-sources">{e(sources)}.</p>' if sources else "")
+            + figure_tools(part, FIGURES_PAGE) + "</div></section>")
+    return "\n".join(out)
 
 
 def _has_cites(ast) -> bool:

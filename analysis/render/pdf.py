@@ -63,7 +63,7 @@ def _break_underscores(node):
 
 
 def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target], bib_keys: set[str],
-               build_dir: Path, pdf_path: Path, svg_cache) -> list[str]:
+               build_dir: Path, pdf_path: Path, svg_cache, meta=None, releases=None) -> list[str]:
     errors: list[str] = []
     fig_dir = build_dir / "figures"
     fig_dir.mkdir(parents=True, exist_ok=True)
@@ -112,6 +112,18 @@ def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target]
         args += ["-M", f"date={config.date}"]
     for a in config.authors:
         args += ["-M", f"author={a}"]
+    if meta is not None:
+        # A metadata file, not -M: its values are read as markdown, so the address becomes a link.
+        from .citation import licence_sentence, report_text
+        import yaml
+
+        note = {"book-note": [f"Cite as: {report_text(meta)}", licence_sentence(meta, releases or {})]}
+        if meta.version:
+            note["version"] = meta.version
+        if meta.site_url:
+            note["book-url"] = f"<{meta.site_url}>"
+        (build_dir / "citation.yaml").write_text(yaml.safe_dump(note, allow_unicode=True), encoding="utf-8")
+        args.append(f"--metadata-file={build_dir / 'citation.yaml'}")
     if config.bibliography:
         args += ["--citeproc"] + [f"--bibliography={b}" for b in config.bibliography]
     typ = run_pandoc(args, json.dumps(doc), "book PDF (pandoc -> typst)")
