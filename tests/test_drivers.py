@@ -242,8 +242,8 @@ def test_china_import_table_reads_the_latest_shares_and_the_commentarys(con):
     ree = _scalar(con, "SELECT share_pct FROM core_usgs_mcs__import_sources WHERE edition = ? AND commodity_id = "
                        "'rare_earths' AND country_iso3 = 'CHN' AND form = 'Rare-earth compounds and metals'", latest)
     row = table.loc[table["Mineral"].eq("Rare earths")].iloc[0]
-    assert row[f"MCS {latest}, {drivers.import_shares_period(imports)}"] == f"{ree:.0f}%"
-    assert row["The commentary (2022)"] == "78%"
+    assert row[f"MCS {latest} ({drivers.import_shares_period(imports)})"] == f"{ree:.0f}%"
+    assert row["Commentary (2022)"] == "78%"
     # every mineral is either lower or higher than the commentary's figure, never both
     lower, higher = drivers.import_shares_lower(imports), drivers.import_shares_higher(imports)
     assert not set(lower) & set(higher)

@@ -405,9 +405,9 @@ def roles_table(mines: pd.DataFrame, refined: pd.DataFrame) -> pd.DataFrame:
         rows.append({"Stage (Cheng 2024)": "Midstream: smelting and refining", "Country": COUNTRY_NAMES[iso3],
                      "What the releases show": f"refined cobalt: {refined_text(refined, 'cobalt', iso3)}; refined "
                                                f"nickel: {refined_text(refined, 'nickel', iso3)} ({year})"})
-    for iso3 in ROLES["downstream"]:
-        rows.append({"Stage (Cheng 2024)": "Downstream: consumption", "Country": COUNTRY_NAMES[iso3],
-                     "What the releases show": "no consumption by country in these releases"})
+    rows.append({"Stage (Cheng 2024)": "Downstream: consumption",
+                 "Country": join_names([COUNTRY_NAMES[c] for c in ROLES["downstream"]]),
+                 "What the releases show": "no consumption by country in these releases"})
     return pd.DataFrame(rows)
 
 

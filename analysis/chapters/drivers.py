@@ -655,10 +655,10 @@ def china_import_table(imports: pd.DataFrame) -> pd.DataFrame:
         now = china_import_row(imports, commodity_id, form)
         rows.append({
             "Mineral": MINERAL_NAMES[commodity_id],
-            "Form (USGS)": form,
-            "The commentary (2022)": source_claims.figure(claim_id),
-            f"MCS {edition}, {period}": f"{now['share_pct']:.0f}%",
-            "China's rank among sources": int(now["rank"]),
+            "Form": form,
+            "Commentary (2022)": source_claims.figure(claim_id),
+            f"MCS {edition} ({period})": f"{now['share_pct']:.0f}%",
+            "Rank": int(now["rank"]),
         })
     return pd.DataFrame(rows)
 
@@ -742,23 +742,24 @@ def _t(value: float) -> str:
 
 
 def consumption_table(cons: pd.DataFrame) -> pd.DataFrame:
-    """The eight minerals of the commentary's remark, its direction beside USGS's series."""
+    """The eight minerals of the commentary's remark, its direction beside USGS's series.
+    Narrow enough for a phone: the window's years head the columns, and a series whose
+    first or last known year differs from the window says its own year in the cell."""
+    first_year, last_year = consumption_years(cons)
     rows = []
     for commodity_id, (_, said) in CONSUMPTION_SERIES.items():
         c = consumption_change(cons, commodity_id)
         known = c["change_pct"] is not None
+        first = (_t(c["first_t"]) + ("" if c["first_year"] == first_year else f" ({c['first_year']})")) if known else c["flag"]
+        last = (_t(c["last_t"]) + ("" if c["last_year"] == last_year else f" ({c['last_year']})")) if known else c["flag"]
         rows.append({
             "Mineral": CONSUMPTION_NAMES[commodity_id],
-            "The commentary: over 20 years consumption": said,
-            "First year": c["first_year"] if known else None,
-            "US consumption, first year (t)": _t(c["first_t"]) if known else c["flag"],
-            "Last year": c["last_year"] if known else None,
-            "US consumption, last year (t)": _t(c["last_t"]) if known else c["flag"],
+            "Commentary": said,
+            f"{first_year} (t)": first,
+            f"{last_year} (t)": last,
             "Change (%)": f"{c['change_pct']:+.0f}" if known else "–",
         })
-    table = pd.DataFrame(rows)
-    table[["First year", "Last year"]] = table[["First year", "Last year"]].astype("Int64").astype("string").fillna("–")
-    return table
+    return pd.DataFrame(rows)
 
 
 def consumption_moved(cons: pd.DataFrame, direction: str) -> list[str]:
