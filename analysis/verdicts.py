@@ -72,9 +72,9 @@ RULES: dict[str, str] = {
 }
 #: the tolerance of each comparison, printed in Appendix B
 TOLERANCES: dict[str, str] = {
-    "pct, =": "the rounding of the stated figure: half a unit of its last digit (74 % accepts 73.5–74.5 %)",
-    "pct, about": "1 percentage point or 5 % of the stated figure, whichever is wider (about 50 % accepts "
-                  "47.5–52.5 %)",
+    "pct, =": "the rounding of the stated figure: half a unit of its last digit (74% accepts 73.5–74.5%)",
+    "pct, about": "1 percentage point or 5% of the stated figure, whichever is wider (about 50% accepts "
+                  "47.5–52.5%)",
     "pct, nearly": "at most the stated figure plus its rounding, and no further below it than 'about' allows",
     "any unit, >, <": "strict, no tolerance; ≥ and ≤ add the rounding of the stated figure",
     "any unit, range": "the low and high ends, each with its rounding",
@@ -83,7 +83,7 @@ TOLERANCES: dict[str, str] = {
     "date": "compared at the coarser of the two precisions (a claim of June 2021 agrees with an act "
             "dated 8 June 2021; a claim of 2021 agrees with any date in 2021); 'about' allows one unit "
             "either side",
-    "bounds": "a published bound stays a bound: '>50' is 'more than 50 %', and decides a claim only when "
+    "bounds": "a published bound stays a bound: '>50' is 'more than 50%', and decides a claim only when "
               "every value it allows satisfies the claim, or none does",
 }
 
@@ -108,6 +108,8 @@ PARTS: dict[str, str] = {
 CLAIM_SQL_DIR = SQL_DIR / "claims"
 QUALIFIER_WORDS = {"=": "", ">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ",
                    "about": "about ", "nearly": "nearly ", "range": ""}
+#: administrations as a reader names them
+ADMINISTRATION_WORDS = {"Obama": "Obama", "Trump I": "first Trump", "Biden": "Biden", "Trump II": "second Trump"}
 DATE_QUALIFIER_WORDS = {"=": "", ">": "after ", ">=": "from ", "<": "before ", "<=": "by ", "about": "about ",
                         "nearly": "nearly ", "range": ""}
 
@@ -253,7 +255,7 @@ def number_text(value: float, unit: str = "") -> str:
     return f"{value:,.1f}" if abs(value) < 1000 else f"{value:,.0f}"
 
 
-UNIT_SUFFIX = {"pct": " %", "count": "", "rank": "", "t": " t", "USD": " USD", "day": " days", "year": " years",
+UNIT_SUFFIX = {"pct": "%", "count": "", "rank": "", "t": " t", "USD": " USD", "day": " days", "year": " years",
                "times": " times", "degC": " °C", "administration": ""}
 
 
@@ -264,7 +266,7 @@ def claim_value_text(row) -> str:
         text = DATE_QUALIFIER_WORDS.get(q, "") + date_text(v)
         return text + ("–" + date_text(hi) if q == "range" and hi else "")
     if unit == "administration":
-        return v
+        return f"the {ADMINISTRATION_WORDS.get(v, v)} administration"
     if unit == "rank":
         return QUALIFIER_WORDS.get(q, "") + f"rank {v}"
     text = QUALIFIER_WORDS.get(q, "") + number_text(float(v), unit)
@@ -426,7 +428,8 @@ def curated_verdict(claim: Claim, fact: Fact) -> Verdict:
     if fact.kind == "administration":
         if str(fact.value) == claim.value:
             return Verdict("confirmed", "The primary record names the same administration.")
-        return Verdict("contradicted", f"Signed under the {fact.value} administration, not the {claim.value} one.")
+        return Verdict("contradicted", f"Signed under the {ADMINISTRATION_WORDS.get(str(fact.value))} "
+                                       f"administration, not the {ADMINISTRATION_WORDS.get(claim.value)} one.")
     if fact.kind in ("count", "days"):
         if satisfies(claim, Primary(float(fact.value))):
             return Verdict("confirmed", "The primary record agrees.")
@@ -566,7 +569,7 @@ def curated_fact(row, facts: dict[str, pd.DataFrame]) -> Fact:
                         text=f"{title}: {date_text(first['date'])}")
         if unit == "administration":
             return Fact("administration", first["administration"], documented=documented,
-                        text=f"{title}: signed under the {first['administration']} administration "
+                        text=f"{title.split(',')[0]}: signed under the {ADMINISTRATION_WORDS.get(first['administration'])} administration "
                              f"({date_text(first['date'])})")
         if unit == "count":
             return Fact("count", len(rows), documented=documented,
@@ -646,13 +649,15 @@ def verdicts(claims: pd.DataFrame | None = None, extracts: Path | None = None) -
     out = []
     for _, row in claims.iterrows():
         claim = as_claim(row)
-        evidence = {"evidence": "", "release": "", "edition": pd.NA, "data_year": ""}
+        evidence = {"evidence": "", "release": "", "edition": pd.NA, "data_year": "", "evidence_value": float("nan"),
+                    "evidence_flag": ""}
         if row["check_kind"] == "primary":
             p = results[claim.claim_id]
             verdict = primary_verdict(claim, p)
             shown = primary_value_text(p, claim.unit) + (f" ({p.detail})" if p.detail else "")
             evidence = {"evidence": shown, "release": p.release, "edition": p.edition if p.edition else pd.NA,
-                        "data_year": p.data_year}
+                        "data_year": p.data_year, "evidence_value": p.value if p.value is not None else float("nan"),
+                        "evidence_flag": p.flag or ""}
         elif row["check_kind"] == "curated":
             fact = curated_fact(row, facts)
             verdict = curated_verdict(claim, fact)
@@ -668,6 +673,9 @@ def verdicts(claims: pd.DataFrame | None = None, extracts: Path | None = None) -
             "source": SOURCES[row["source_key"]]["label"],
             "claim": row["claim_en"],
             "claimed_value": claim_value_text(row),
+            "unit": claim.unit,
+            "qualifier": claim.qualifier,
+            "claimed_number": float(claim.value) if claim.unit not in ("date", "administration") else float("nan"),
             "quote_zh": row["quote_zh"],
             "tested_against": {"primary": "primary release", "curated": "curated fact"}.get(row["check_kind"], "nothing"),
             **evidence,

@@ -74,8 +74,8 @@ def test_a_withheld_value_is_not_checkable():
 
 
 def test_bound_text_keeps_the_bound():
-    assert verdicts.primary_value_text(Primary(50.0, "lower_bound"), "pct") == "more than 50 %"
-    assert verdicts.claim_value_text({"unit": "pct", "qualifier": ">", "value": "50", "value_high": ""}) == "more than 50 %"
+    assert verdicts.primary_value_text(Primary(50.0, "lower_bound"), "pct") == "more than 50%"
+    assert verdicts.claim_value_text({"unit": "pct", "qualifier": ">", "value": "50", "value_high": ""}) == "more than 50%"
 
 
 # --------------------------------------------------------------------------- vintage and definition
@@ -147,7 +147,7 @@ def test_amounts_with_their_qualifiers():
 def test_an_unsettled_claim_that_another_contradicts_is_a_contradiction():
     c = claim("78", contradicts=("t-002",))
     base = verdicts.Verdict("different_basis", "x")
-    assert verdicts.with_contradictions(base, c, {"t-002": "the same source elsewhere: 80 %"}).code == "contradiction"
+    assert verdicts.with_contradictions(base, c, {"t-002": "the same source elsewhere: 80%"}).code == "contradiction"
     settled = verdicts.Verdict("differs", "x")
     assert verdicts.with_contradictions(settled, c, {"t-002": "y"}).code == "differs"
 
@@ -169,14 +169,14 @@ def test_every_claim_has_a_verdict_and_a_reason(table):
 
 @pytest.mark.parametrize("claim_id, code, evidence", [
     # 'up to 90 %' of processing: primary gallium is 750 of 760 t in MCS 2025 (98.7 %)
-    ("ipp2025dependency-011", "differs", "98.7 % (primary gallium)"),
+    ("ipp2025dependency-011", "differs", "98.7% (primary gallium)"),
     # Canada: USGS's own Fig. 3 count in MCS 2023 is 21, not a recount of Fig. 2 (22)
     ("sun2024battery-033", "differs", "21"),
     ("sun2024battery-032", "consistent", "26"),
     # African reserves: an African country ranks first for at least one battery mineral
     ("sun2024battery-109", "consistent", "rank 1"),
     # no median printed as a share: counted per mineral, and said so
-    ("ipp2025dependency-009", "different_basis", "31.2 %"),
+    ("ipp2025dependency-009", "different_basis", "31.2%"),
     # Cheng's count of commodities above 50 % reliance matches neither reading of MCS 2024
     ("cheng2024friendshoring-016", "differs", "34"),
     ("cheng2024friendshoring-013", "consistent", "49"),
@@ -194,8 +194,8 @@ def test_every_claim_has_a_verdict_and_a_reason(table):
     # the 2022 list had 50 entries when the commentary said 35
     ("ciaps2022biden-072", "differs", "50"),
     # a lower bound decides a weaker claim: rare earths '>95' is more than 80 %
-    ("ciaps2022biden-010", "consistent", "more than 95 %"),
-    ("ciaps2022biden-011", "not_checkable", "more than 50 %"),
+    ("ciaps2022biden-010", "consistent", "more than 95%"),
+    ("ciaps2022biden-011", "not_checkable", "more than 50%"),
 ])
 def test_known_verdicts(table, claim_id, code, evidence):
     row = table.loc[claim_id]

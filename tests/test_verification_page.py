@@ -73,3 +73,35 @@ def test_the_appendix_links_the_file_and_shows_no_internals(rendered_book):
     for internal in ("ciaps2022biden-", "cheng2024friendshoring-", "sun2024battery-", "ipp2025dependency-",
                      "seed 00", "data/curated", ".sql"):
         assert internal not in text, internal
+
+
+def test_findings_counts_match_the_file(data, claims_csv):
+    with (data / "inline_values.csv").open(encoding="utf-8", newline="") as f:
+        inline = {r["expression"]: r["text"] for r in csv.DictReader(f) if r["chapter"] == "chapters/07-findings.qmd"}
+    counts = claims_csv["verdict"].value_counts()
+    assert int(inline["fd.count(v)"]) == len(claims_csv)
+    assert int(inline['fd.count(v, "consistent")']) == counts.get("consistent", 0)
+    assert int(inline['fd.count(v, "confirmed")']) == counts.get("confirmed", 0)
+    assert int(inline["fd.count(v, *fd.FAIL)"]) == counts.get("differs", 0) + counts.get("contradicted", 0)
+    assert int(inline['fd.count(v, "not_checkable")']) == counts.get("not_checkable", 0)
+    decided = claims_csv["verdict"].isin(["consistent", "confirmed", "differs", "contradicted"])
+    held = claims_csv["verdict"].isin(["consistent", "confirmed"]).sum()
+    assert inline["fd.share(v)"] == f"{100 * held / decided.sum():.0f}%"
+
+
+def _text(page: Path) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", page.read_text(encoding="utf-8")).split())
+
+
+def test_chapters_say_where_they_rely_on_a_claim_that_does_not_hold(rendered_book, claims_csv):
+    """Seed 001's count of commodities above half and its attribution of EO 13953 are
+    flagged where the chapters discuss them, not only in the appendix."""
+    v = claims_csv.set_index("claim_id")
+    drivers = _text(rendered_book / "chapters" / "01-drivers.html")
+    count = v.loc["cheng2024friendshoring-016"]
+    assert f"Cheng (2024) gives {count['claimed_value']}" in drivers
+    assert f"gives {count['evidence']}" in drivers
+    instruments = _text(rendered_book / "chapters" / "02-instruments.html")
+    assert "Cheng Ping counts order 13953 among the acts of the Biden administration" in instruments
+    assert "an attribution contradicted by the primary record" in instruments
+    assert "signed under the first Trump administration" in instruments

@@ -51,7 +51,7 @@ def n_decided(v: pd.DataFrame) -> int:
 def share_text(v: pd.DataFrame, *codes: str) -> str:
     """Share of the decided claims with one of these verdicts."""
     decided = v[v["verdict"].isin(HOLD + FAIL)]
-    return f"{100 * decided['verdict'].isin(codes).mean():.0f} %"
+    return f"{100 * decided['verdict'].isin(codes).mean():.0f}%"
 
 
 def summary(v: pd.DataFrame) -> pd.DataFrame:
@@ -112,9 +112,10 @@ def contradictions(v: pd.DataFrame) -> pd.DataFrame:
             seen.add(pair)
             a, b = by_id.loc[pair[0]], by_id.loc[pair[1]]
             rows.append({
-                "One claim": f"{a['source']}: {a['claim']}, {a['claimed_value']}",
-                "The other": f"{b['source']}: {b['claim']}, {b['claimed_value']}",
-                "Verdicts": f"{a['verdict_label']}; {b['verdict_label']}",
+                "One claim": f"{a['source']}: {a['claim'].split(' (')[0]}, {a['claimed_value']}",
+                "Its verdict": a["verdict_label"],
+                "The other": f"{b['source']}: {b['claim'].split(' (')[0]}, {b['claimed_value']}",
+                "Verdict on the other": b["verdict_label"],
             })
     return pd.DataFrame(rows)
 
