@@ -39,9 +39,12 @@ SYMBOLS = {
     "s": LESS_THAN_HALF_UNIT,
 }
 QUALITATIVE_WORDS = re.compile(r"^(categorized as \W?)?(large|small|moderate|variable|very large|very small|adequate|insignificant|negligible)\b", re.I)
-# Spelled-out symbols in the MCS 2023-2024 world files ("Less than ½ unit.", "Included with
-# ilmenite", "Included in World total.", "Included with “Other countries.”").
-_HALF_UNIT_WORDS = re.compile(r"^less than (½|1/2|one-half) unit\.?$", re.I)
+# Spelled-out symbols in the MCS 2023-2024 world files and the salient files ("Less than ½
+# unit.", "less than a half unit", "Included with ilmenite", "Included in World total.",
+# "Included with “Other countries.”", "Less than 1,000 tons."): one rule set for every
+# release, so that no two extracts read the same words differently.
+_HALF_UNIT_WORDS = re.compile(r"^less than (?:½|1/2|a half|one-half|half a) unit\.?$", re.I)
+_LESS_THAN_WORDS = re.compile(r"^less than ([\d,]+(?:\.\d+)?)\s*(?:tons|carats)?\.?$", re.I)
 _INCLUDED_WORDS = re.compile(r"^included (in|with)\b", re.I)
 _NUMBER = r"[−-]?\d[\d,]*(?:\.\d+)?|[−-]?\.\d+"
 _NUM_RE = re.compile(rf"^(?:{_NUMBER})$")
@@ -88,6 +91,9 @@ def parse_value(raw: object) -> Parsed:
         return Parsed(None, LESS_THAN_HALF_UNIT)
     if _INCLUDED_WORDS.match(text):
         return Parsed(None, INCLUDED_ELSEWHERE)
+    m = _LESS_THAN_WORDS.match(text)
+    if m:
+        return Parsed(None, UPPER_BOUND, high=to_float(m.group(1)))
     estimate = False
     if text[0] == "e" and len(text) > 1 and (text[1].isdigit() or text[1] in "<>"):
         estimate, text = True, text[1:].strip()

@@ -60,10 +60,7 @@ from analysis.extract import corrections as unit_corrections
 from analysis.extract.commodities import commodity_id, known_names
 from analysis.extract.countries import clean_name, harmonise
 from analysis.extract.quirks import (
-    LESS_THAN_HALF_UNIT,
     NOT_AVAILABLE,
-    QUALITATIVE,
-    UPPER_BOUND,
     Parsed,
     UnparseableValue,
     parse_value,
@@ -150,11 +147,6 @@ LONG_UNITS = {u: unit_corrections.UNITS[u] for u in unit_corrections.SALIENT_UNI
 # Statistics whose unit is fixed whatever the column name says ("NIR_Compounds-Metals_t",
 # "Employment_Sponge_t" are USGS labelling slips).
 FIXED_UNIT = {"net_import_reliance": "pct", "employment": "count"}
-
-# Cells that say in words what quirks.parse_value reads in symbols.
-_HALF_UNIT = re.compile(r"^less than (?:1/2|½|a half|one-half|half a) unit\.?$", re.I)
-_LESS_THAN = re.compile(r"^less than ([\d,]+(?:\.\d+)?)\s*(?:tons|carats)?\.?$", re.I)
-_VARIABLE = re.compile(r"^variable\b", re.I)
 
 SALIENT_COLUMNS = [
     "edition", "commodity_id", "commodity_name", "statistic", "statistic_detail", "occurrence", "year",
@@ -359,14 +351,10 @@ def _read_rows(raw: Path, rel: str, encoding: str) -> tuple[list[str], list[tupl
 
 
 def _parse_cell(raw: str, *, file: str, column: str, row: int, qmark_minus: bool = False) -> Parsed:
+    """One cell through the shared parser (quirks.parse_value: one rule set for every
+    release, words included), plus the one rule of one file ('?' for a minus sign), and
+    an error that names file, column and row."""
     text = raw.replace("\u00a0", " ").strip()
-    if _HALF_UNIT.match(text):
-        return Parsed(None, LESS_THAN_HALF_UNIT)
-    m = _LESS_THAN.match(text)
-    if m:
-        return Parsed(None, UPPER_BOUND, high=float(m.group(1).replace(",", "")))
-    if _VARIABLE.match(text):
-        return Parsed(None, QUALITATIVE)
     if qmark_minus:
         m = _QMARK_MINUS.match(text)
         if m:
