@@ -15,7 +15,7 @@ export DATA_MIRROR
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk poppler-utils chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: report test snapshot system-deps venv acquire extract render bench clean
+.PHONY: report test snapshot mutation system-deps venv acquire extract render bench clean
 
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -60,6 +60,11 @@ test: system-deps extract $(CFFCONVERT)
 # now (tests/__snapshots__/test_ledger.ambr); commit the file with the change that moved them.
 snapshot: system-deps extract
 	$(PY) -m pytest -q tests/test_ledger.py --snapshot-update
+
+# Realistic faults applied one at a time to a copy of the project (tests/mutation/):
+# prints each mutation's fate and the kill rate. Slow (minutes); not part of `make test`.
+mutation: extract
+	$(PY) tests/mutation/run.py
 
 bench: extract
 	$(PY) tests/benchmarks/bench_extract.py

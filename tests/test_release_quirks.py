@@ -72,3 +72,12 @@ def test_2026_erratum_brazil_rare_earth_reserves(con):
                         WHERE edition = 2026 AND commodity_id = 'rare_earths' AND aggregate_kind = 'world_total'""")
     assert world["value_flag"] == "lower_bound" and world["value_low"] == 75_000_000
     assert world["value_original"] == ">85,000,000" and world["errata_id"]
+
+
+def test_column_level_estimate_flag(con):
+    """'Prod_t_est_2022' marks every value of the column as an estimate, with no 'e' on the
+    cell: MCS 2023 Australia lithium 2022 (61,000) is estimated, 2021 (55,300) is not."""
+    rows = dict(con.execute("""SELECT year, is_estimate FROM core_usgs_mcs__world_production
+                               WHERE edition = 2023 AND commodity_id = 'lithium' AND country_iso3 = 'AUS'
+                                 AND stage = 'mine'""").fetchall())
+    assert rows == {2021: False, 2022: True}

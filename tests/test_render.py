@@ -326,3 +326,33 @@ def test_bundles_name_each_figure_and_table_by_label_and_are_byte_stable(book, t
     again = render_book(root, tmp_path / "again", formats=("html",))
     for path in sorted((out / "figures").iterdir()):
         assert path.read_bytes() == (again.out_dir / "figures" / path.name).read_bytes(), path.name
+
+
+# ------------------------------------------------------------------ issue 9: cache key and ledger
+
+def test_ledger_of_the_fixture_book(book):
+    """Every inline value, with its chapter, section, line and expression; every figure's
+    drawn fields and every table, exactly as printed."""
+    import csv
+
+    _, out, _ = book
+    data = out / "data"
+    with (data / "inline_values.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert rows == [{"chapter": "chapters/01-one.qmd", "section": "sec-one", "line": "9",
+                     "expression": "int(df.production_t.sum())", "text": "1500"}]
+    assert (data / "figures/01-one__fig-chart.csv").read_text(encoding="utf-8") == (
+        "mineral,production_t\n锂 lithium,1200\ncobalt,300\n")
+    assert (data / "tables/01-one__tbl-prod.csv").read_text(encoding="utf-8") == (
+        "mineral,production_t\n锂 lithium,1200\ncobalt,300\n")
+    index = (data / "index.csv").read_text(encoding="utf-8").splitlines()
+    assert index[0] == "chapter,kind,name,file,rows" and len(index) == 4  # fig-chart, tbl-prod, fig-two
+
+
+def test_ledger_writes_floats_to_ten_significant_digits():
+    from analysis.render.ledger import cell_text, figure_table
+
+    assert cell_text(44.285714285714285) == "44.28571429"
+    assert cell_text(float("nan")) == "" and cell_text(None) == "" and cell_text(True) == "true"
+    spec = {"datasets": {"d": [{"a": 1.0 / 3, "unused": 5}]}, "encoding": {"x": {"field": "a"}}}
+    assert figure_table(spec) == (["a"], [[1.0 / 3]])
