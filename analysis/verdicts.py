@@ -699,6 +699,19 @@ def verdicts(claims: pd.DataFrame | None = None, extracts: Path | None = None) -
     return pd.DataFrame(out)
 
 
+def contradiction_pairs(table: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
+    """Each pair of claims that contradict each other, once, as rows of the verdict table."""
+    by_id = table.set_index("claim_id")
+    seen, out = set(), []
+    for _, r in table[table["contradicts"] != ""].iterrows():
+        for other in r["contradicts"].split(";"):
+            pair = tuple(sorted((r["claim_id"], other)))
+            if pair not in seen:
+                seen.add(pair)
+                out.append((by_id.loc[pair[0]], by_id.loc[pair[1]]))
+    return out
+
+
 #: columns of claims-verification.csv, in order (one row per claim)
 CSV_COLUMNS = ["claim_id", "part", "source", "claim", "claimed_value", "quote_zh", "tested_against", "evidence",
                "release", "edition", "data_year", "verdict", "verdict_label", "reason", "contradicts"]

@@ -243,15 +243,7 @@ def gap_chart(v: pd.DataFrame) -> alt.Chart:
 
 
 def _pairs(v: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
-    by_id = v.set_index("claim_id")
-    seen, out = set(), []
-    for _, r in v[v["contradicts"] != ""].iterrows():
-        for other in r["contradicts"].split(";"):
-            pair = tuple(sorted((r["claim_id"], other)))
-            if pair not in seen:
-                seen.add(pair)
-                out.append((by_id.loc[pair[0]], by_id.loc[pair[1]]))
-    return out
+    return verdicts.contradiction_pairs(v)
 
 
 def n_pairs(v: pd.DataFrame) -> int:

@@ -12,7 +12,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from analysis import theme, verdicts
+from analysis import theme, verdicts  # noqa: F401  (theme: registers the book's chart theme)
 
 #: verdict colours: agreement in greens, disagreement in warm tones that are not China's
 #: orange (China's colour is kept for China), the undecided in greys
@@ -102,22 +102,12 @@ def _claim_cell(r) -> str:
 
 def contradictions(v: pd.DataFrame) -> pd.DataFrame:
     """Each pair of claims that contradict each other, once, with both verdicts."""
-    by_id = v.set_index("claim_id")
-    rows, seen = [], set()
-    for _, r in v[v["contradicts"] != ""].iterrows():
-        for other in r["contradicts"].split(";"):
-            pair = tuple(sorted((r["claim_id"], other)))
-            if pair in seen:
-                continue
-            seen.add(pair)
-            a, b = by_id.loc[pair[0]], by_id.loc[pair[1]]
-            rows.append({
-                "One claim": f"{a['source']}: {a['claim'].split(' (')[0]}, {a['claimed_value']}",
-                "Its verdict": a["verdict_label"],
-                "The other": f"{b['source']}: {b['claim'].split(' (')[0]}, {b['claimed_value']}",
-                "Verdict on the other": b["verdict_label"],
-            })
-    return pd.DataFrame(rows)
+    return pd.DataFrame([{
+        "One claim": f"{a['source']}: {a['claim'].split(' (')[0]}, {a['claimed_value']}",
+        "Its verdict": a["verdict_label"],
+        "The other": f"{b['source']}: {b['claim'].split(' (')[0]}, {b['claimed_value']}",
+        "Verdict on the other": b["verdict_label"],
+    } for a, b in verdicts.contradiction_pairs(v)])
 
 
 def n_contradiction_pairs(v: pd.DataFrame) -> int:
@@ -146,11 +136,3 @@ def _edition(r) -> str:
     if r["data_year"]:
         parts.append(f"data for {r['data_year']}")
     return ", ".join(parts)
-
-
-def part_count(v: pd.DataFrame, part: str) -> int:
-    return int((v["part"] == part).sum())
-
-
-def part_title(part: str) -> str:
-    return verdicts.PARTS[part]
