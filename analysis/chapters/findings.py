@@ -193,7 +193,7 @@ def gap_data(v: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def wrap(text: str, width: int = 46) -> str:
+def wrap(text: str, width: int = 52) -> str:
     """Break a label into lines of at most ``width`` characters, joined by '|' (the chart
     splits on it), so that long claims are shown whole rather than cut off."""
     lines, line = [], ""
@@ -238,7 +238,7 @@ def gap_chart(v: pd.DataFrame) -> alt.Chart:
                         legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
         tooltip=tooltip,
     )
-    return alt.layer(rule, dots).properties(width=230, height=alt.Step(36),
+    return alt.layer(rule, dots).properties(width=230, height=alt.Step(25),
                                             title="Shares the sources state, and what the releases give")
 
 
