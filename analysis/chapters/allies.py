@@ -29,7 +29,9 @@ ROLE_LABELS = {
 }
 #: when a country is in one grouping through several initiatives, the cell shows the first role here
 ROLE_PRIORITY = list(ROLE_LABELS)
-ROLE_COLOURS = [theme.OTHER, "#56B4E9", "#CC79A7", theme.MUTED, "#009E73", "#E69F00"]
+# Hues far apart for colour-blind readers too (the two member roles were two blues), each
+# with 3:1 contrast on white, and none of them China's.
+ROLE_COLOURS = [theme.PALETTE[0], theme.PALETTE[1], theme.PALETTE[5], theme.MUTED, theme.PALETTE[3], theme.PALETTE[2]]
 
 #: columns of the membership matrix, in the order the groupings appeared; initiatives that
 #: are one grouping for the reader (two Quad initiatives, five bilateral agreements) share one
@@ -114,10 +116,10 @@ def msp_chart(m: pd.DataFrame) -> alt.HConcatChart:
     data = msp(m)
     data["date_as_given"] = data["date_joined"].replace("", "not known")
     order = data["label"].tolist()
-    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200))
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis())
     colour = alt.Color("role_label:N", title=None,
                        scale=alt.Scale(domain=[ROLE_LABELS["founding_member"], ROLE_LABELS["member"]],
-                                       range=[theme.OTHER, "#56B4E9"]),
+                                       range=[ROLE_COLOURS[0], ROLE_COLOURS[1]]),
                        legend=alt.Legend(orient="top"))
     tooltip = [alt.Tooltip("member:N", title="Member"), alt.Tooltip("role_label:N", title="Role"),
                alt.Tooltip("date_as_given:N", title="Joined"), alt.Tooltip("source:N", title="Source"),
@@ -130,11 +132,11 @@ def msp_chart(m: pd.DataFrame) -> alt.HConcatChart:
     base = alt.Chart(dated).encode(y=y)
     span = base.transform_filter("datum.precision != 'Exact day'").mark_rule(strokeWidth=3, opacity=0.5).encode(
         x=x, x2="end:T", color=colour, tooltip=tooltip)
-    dots = base.mark_circle(size=70, opacity=0.9).encode(x=x, color=colour, tooltip=tooltip)
+    dots = base.mark_circle(size=70, opacity=1).encode(x=x, color=colour, tooltip=tooltip)
     main = alt.layer(span, dots).properties(width=280, height=alt.Step(14))
     undated = (
         alt.Chart(data.loc[~data["dated"]].assign(where="date not known"))
-        .mark_circle(size=70, opacity=0.9, color="white", stroke="#56B4E9", strokeWidth=1.5)
+        .mark_circle(size=70, opacity=1, color="white", stroke=ROLE_COLOURS[1], strokeWidth=1.5)
         .encode(x=alt.X("where:N", title=None, axis=alt.Axis(labelAngle=0)), y=y.axis(None), tooltip=tooltip)
         .properties(width=70, height=alt.Step(14))
     )
@@ -142,7 +144,7 @@ def msp_chart(m: pd.DataFrame) -> alt.HConcatChart:
         f"Members of the Minerals Security Partnership: {msp_founding_count(m)} at founding, "
         f"{msp_member_count(m)} recorded now",
         subtitle=["A bar marks a joining date known only to the month; open circle: date not known",
-                  "Source: data/curated/memberships.csv (Cheng 2024 and primary documents)"])
+                  "Sources: Cheng (2024) and the primary documents"])
     return alt.hconcat(main, undated, spacing=4, title=title).resolve_scale(y="shared")
 
 
@@ -216,12 +218,12 @@ def matrix_chart(cells: pd.DataFrame) -> alt.Chart:
         alt.Chart(cells, title=alt.Title(
             "Which countries belong to which US-linked minerals groupings",
             subtitle=["United States not shown; the EU is represented by the European Commission",
-                      "Source: data/curated/memberships.csv (the four sources and primary documents)"]))
-        .mark_circle(size=60, opacity=0.95)
+                      "Sources: the four Chinese-language texts and the primary documents"]))
+        .mark_circle(size=70, opacity=1)
         .encode(
             x=alt.X("group:N", title=None, sort=columns, scale=alt.Scale(domain=columns),
-                    axis=alt.Axis(orient="top", labelAngle=-50, labelLimit=200, grid=True, labelFontSize=9)),
-            y=alt.Y("member_label:N", title=None, sort=order, axis=alt.Axis(labelFontSize=9, grid=True,
+                    axis=alt.Axis(orient="top", labelAngle=-50, grid=True)),
+            y=alt.Y("member_label:N", title=None, sort=order, axis=alt.Axis(grid=True,
                                                                             gridColor="#eeeeee")),
             color=alt.Color("role_label:N", title="Role", scale=alt.Scale(domain=roles, range=colours),
                             legend=alt.Legend(orient="bottom", columns=2)),
@@ -233,7 +235,7 @@ def matrix_chart(cells: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("sources:N", title="Source"),
             ],
         )
-        .properties(width=alt.Step(19), height=alt.Step(10))
+        .properties(width=alt.Step(22), height=alt.Step(12))
     )
 
 

@@ -96,28 +96,27 @@ def themes_chart(recs: pd.DataFrame) -> alt.Chart:
         alt.Chart(counts)
         .mark_bar()
         .encode(
-            y=alt.Y("theme_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
-            x=alt.X("sum(recommendations):Q", title="Recommendations (count)",
+            y=alt.Y("theme_label:N", title=None, sort=order, axis=alt.Axis()),
+            x=alt.X("sum(recommendations):Q", title="Recommendations",
                     axis=alt.Axis(tickMinStep=1, format="d")),
             color=alt.Color("source:N", title=None, sort=sources,
                             scale=alt.Scale(domain=sources, range=theme.PALETTE[:len(sources)]),
-                            legend=alt.Legend(orient="top", columns=2, labelLimit=0)),
+                            legend=alt.Legend(orient="top", columns=2)),
             order=alt.Order("source_key:N"),
             tooltip=[
                 alt.Tooltip("audience:N", title="Addressed to"),
                 alt.Tooltip("source:N", title="Source"),
                 alt.Tooltip("theme_label:N", title="Theme"),
-                alt.Tooltip("recommendations:Q", title="Recommendations"),
+                alt.Tooltip("recommendations:Q", title="Recommendations", format="d"),
             ],
         )
-        .properties(width=125, height=alt.Step(14))
+        .properties(width=150, height=alt.Step(16))
         .facet(column=alt.Column("audience:N", title=None, sort=list(ADDRESSEES.values()),
-                                 header=alt.Header(labelFontSize=11, labelFontWeight="bold")),
-               spacing=12,
+                                 header=alt.Header(labelFontWeight="bold")),
+               spacing=24,
                title=alt.Title("Recommendations in the four sources, by theme",
-                               subtitle=["The 2025 Foreign Affairs essay (seed 003) advises Washington;",
+                               subtitle=["Crebo-Rediker (2025, Foreign Affairs) advises Washington;",
                                          "the other three sources advise Beijing"]))
-        .resolve_scale(x="independent")
     )
 
 
@@ -201,6 +200,7 @@ def leading_partners(imports: pd.DataFrame, top: int = 2, since: int = 2010) -> 
 
 
 OTHERS = "All other partners"
+US_NAME = "United States"  # drawn in the US colour, which stays apart from grey for colour-blind readers
 
 
 def partner_share_chart(imports: pd.DataFrame, top: int = 2, since: int = 2010) -> alt.Chart:
@@ -216,9 +216,9 @@ def partner_share_chart(imports: pd.DataFrame, top: int = 2, since: int = 2010) 
     labels = [n if n != "China" else "China (re-imports)" for n in keep] + [OTHERS]
     if len(labels) > len(theme.PALETTE):
         raise ValueError(f"{len(labels)} partner groups exceed the palette; raise `top` or `since`")
-    others = iter(c for c in theme.PALETTE if c != theme.CHINA)
-    colours = [theme.CHINA if p == "China (re-imports)" else theme.MUTED if p == OTHERS else next(others)
-               for p in labels]
+    others = iter(c for c in theme.PALETTE if c != theme.US)
+    colours = [theme.CHINA if p == "China (re-imports)" else theme.MUTED if p == OTHERS
+               else theme.US if p == US_NAME else next(others) for p in labels]
     data["stack_order"] = data["partner"].map({p: i for i, p in enumerate(labels)})
     first, last = int(data["year"].min()), int(data["year"].max())
     return (
@@ -227,13 +227,13 @@ def partner_share_chart(imports: pd.DataFrame, top: int = 2, since: int = 2010) 
             subtitle=f"HS 2846, partner of origin, share of China's reported total (CIF value), {first}–{last}"))
         .mark_bar()
         .encode(
-            x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90, labelFontSize=8,
+            x=alt.X("year:O", title="Year", axis=alt.Axis(labelAngle=-90,
                                                            values=list(range(first, last + 1, 2)))),
             y=alt.Y("share_of_world_pct:Q", title="Share of China's HS 2846 imports (%)", stack="zero",
                     scale=alt.Scale(domain=[0, 100])),
             color=alt.Color("partner:N", title=None, sort=labels,
                             scale=alt.Scale(domain=labels, range=colours),
-                            legend=alt.Legend(orient="top", columns=4, labelLimit=0)),
+                            legend=alt.Legend(orient="top", columns=3)),
             order=alt.Order("stack_order:Q"),
             tooltip=[
                 alt.Tooltip("year:O", title="Year"),

@@ -178,7 +178,7 @@ def share_chart(shares: pd.DataFrame, headings: tuple[str, ...] = CHART_HEADINGS
     first, last = int(data["year"].min()), int(data["year"].max())
     n = partner_count()
     order = [HEADINGS[h] for h in headings]
-    legend = alt.Legend(orient="top", direction="vertical", labelLimit=0, symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
+    legend = alt.Legend(orient="top", direction="vertical", symbolType="stroke", symbolStrokeWidth=2.5, symbolSize=400)
     return (
         alt.Chart(data, title=alt.Title(
             f"China's share of US imports from {n} selected partners",

@@ -123,12 +123,23 @@ def nir_data(nir: pd.DataFrame) -> pd.DataFrame:
 
 
 def nir_chart(nir: pd.DataFrame) -> alt.Chart:
-    """Bars sorted by reliance; China as the leading source in the report's China colour;
-    a bound (>95, <25) drawn lighter at its bound, with the published text at the bar's end."""
+    """Bars sorted by reliance, in two columns on one shared x scale so that every label
+    stays whole and legible at print size; China as the leading source in the report's
+    China colour; a bound (>95, <25) drawn lighter at its bound, with the published text at
+    the bar's end."""
     data = nir_data(nir)
     edition = latest_edition(nir)
-    order = data.sort_values(["net_import_reliance_plot_pct", "label"], ascending=[False, True])["label"].tolist()
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=8))
+    data = data.sort_values(["net_import_reliance_plot_pct", "label"], ascending=[False, True]).reset_index(drop=True)
+    parts = ["Highest reliance", "Continued"]
+    per_column = math.ceil(len(data) / 2)
+    data["part"] = (data.index // per_column).map(dict(enumerate(parts)))
+    data["rank"] = data.index
+    data["label_lines"] = data["label"].map(lambda t: theme.wrap_label(t, 33))
+    y = alt.Y("label_lines:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
+              axis=theme.multiline_axis())
+    leading = theme.domain_of(data["leading_source"], list(LEADING.values()))
+    colours = dict(zip(LEADING.values(), [theme.CHINA, theme.OTHER, theme.PALETTE[2], theme.MUTED]))
+    bounds = theme.domain_of(data["bound"], ["as published", *BOUNDS.values()])
     tooltip = [
         alt.Tooltip("label:N", title="Commodity"),
         alt.Tooltip("published:N", title="Net import reliance (%, as published)"),
@@ -136,25 +147,31 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
         alt.Tooltip("import_sources_period:N", title="Import-source period"),
     ]
     bars = alt.Chart().mark_bar().encode(
-        x=alt.X("net_import_reliance_plot_pct:Q", title="Net import reliance (% of apparent consumption)",
-                scale=alt.Scale(domain=[0, 100])),
+        x=alt.X("net_import_reliance_plot_pct:Q", title="Reliance (%)",
+                scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 50, 100])),
         y=y,
-        color=alt.Color("leading_source:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
-                        scale=alt.Scale(domain=list(LEADING.values()),
-                                        range=[theme.CHINA, theme.OTHER, theme.PALETTE[2], theme.MUTED])),
-        opacity=alt.Opacity("bound:N", title="Reliance", legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
-                            scale=alt.Scale(domain=["as published", *BOUNDS.values()], range=[1.0, 0.6, 0.35])),
+        color=alt.Color("leading_source:N", title=None, legend=alt.Legend(orient="top", direction="vertical"),
+                        scale=alt.Scale(domain=leading, range=[colours[v] for v in leading])),
+        opacity=alt.Opacity("bound:N", title="Reliance",
+                            # swatches in the bars' own colour, not Vega's default black
+                            legend=alt.Legend(orient="top", direction="vertical", symbolType="square",
+                                              symbolFillColor=theme.OTHER, symbolStrokeColor=theme.OTHER),
+                            scale=alt.Scale(domain=bounds, range=[{"as published": 1.0}.get(b, 0.6 if "more" in b else 0.35)
+                                                                  for b in bounds])),
         tooltip=tooltip,
     )
-    labels = alt.Chart().mark_text(align="left", dx=2, fontSize=7).encode(
+    labels = alt.Chart().mark_text(align="left", dx=2).encode(
         x="net_import_reliance_plot_pct:Q", y=y, text="published:N",
     ).transform_filter(alt.datum.bound != "as published")
     return (
         alt.layer(bars, labels, data=data)
-        .properties(width=380, height=alt.Step(9),
-                    title=f"US net import reliance, USGS Mineral Commodity Summaries {edition}",
-                    # The release drawn: the renderer cites it, with its terms, in the figure's bundle.
-                    usermeta={"sources": [f"usgs_mcs_{edition}"]})
+        .properties(width=75, height=alt.Step(17))  # room for a label on two lines
+        .facet(column=alt.Column("part:N", title=None, header=None, sort=parts), spacing=24,
+               title=alt.Title(f"US net import reliance, USGS Mineral Commodity Summaries {edition}",
+                               subtitle="Net imports as a share of apparent consumption (%)"))
+        .resolve_scale(y="independent")
+        # The release drawn: the renderer cites it, with its terms, in the figure's bundle.
+        .properties(usermeta={"sources": [f"usgs_mcs_{edition}"]})
     )
 
 
@@ -383,9 +400,11 @@ def _as_used(original, unit, value_t, lower_bound: bool, erratum) -> str:
 def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
     """Small multiples (mineral x measure) so that mine output and reserves read side by side."""
     data = concentration_data(shares)
+    bounds = theme.domain_of(data["bound"], ["Share of a published world total",
+                                             "At most: world total published as a lower bound"])
     base = alt.Chart().encode(
         y=alt.Y("country_name:N", title=None, sort=alt.EncodingSortField("share_plot_pct", op="max", order="descending"),
-                axis=alt.Axis(labelLimit=110, labelFontSize=9)),
+                axis=alt.Axis()),
         tooltip=[
             alt.Tooltip("mineral:N", title="Mineral"),
             alt.Tooltip("measure:N", title="Measure"),
@@ -400,12 +419,14 @@ def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
         x=alt.X("share_plot_pct:Q", title="Share of world total (%)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("who:N", title=None, scale=alt.Scale(domain=["China", "Other country"],
                                                               range=[theme.CHINA, theme.OTHER])),
-        opacity=alt.Opacity("bound:N", title=None, legend=alt.Legend(orient="top", direction="vertical", labelLimit=0),
-                            scale=alt.Scale(domain=["Share of a published world total",
-                                                    "At most: world total published as a lower bound"],
-                                            range=[1.0, 0.45])),
+        opacity=alt.Opacity("bound:N", title=None,
+                            # the swatch in the colour of the bars it stands for, not Vega's default black
+                            legend=alt.Legend(orient="top", direction="vertical", symbolType="square",
+                                              symbolFillColor=theme.OTHER, symbolStrokeColor=theme.OTHER),
+                            scale=alt.Scale(domain=bounds, range=[{"Share of a published world total": 1.0}.get(b, 0.45)
+                                                                  for b in bounds])),
     )
-    text = base.mark_text(align="left", dx=3, fontSize=9).encode(x="share_plot_pct:Q", text="label:N")
+    text = base.mark_text(align="left", dx=3).encode(x="share_plot_pct:Q", text="label:N")
     edition = shares_edition(shares)
     years = sorted(shares["year"].unique())
     year_text = "–".join(str(y) for y in years) if len(years) > 1 else str(years[0])
@@ -414,9 +435,9 @@ def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
         .properties(width=110, height=alt.Step(13))
         .facet(
             row=alt.Row("mineral:N", title=None,
-                        header=alt.Header(labelAngle=0, labelAlign="left", labelFontSize=10, labelFont=theme.FONT)),
+                        header=alt.Header(labelAngle=0, labelAlign="left", labelFont=theme.FONT)),
             column=alt.Column("measure:N", sort=list(MEASURES), title=None,
-                              header=alt.Header(labelFontSize=11, labelFont=theme.FONT,
+                              header=alt.Header(labelFont=theme.FONT,
                                                 labelExpr="datum.value == 'reserves' ? 'Reserves' : 'Mine production'")),
             spacing={"row": 6, "column": 28},
         )
@@ -528,8 +549,8 @@ def refined_chart(refined: pd.DataFrame) -> alt.Chart:
         x=alt.X("year:Q", title="Year", scale=alt.Scale(domain=[first, last]), axis=alt.Axis(format="d", tickCount=8)),
         y=alt.Y("share_pct:Q", title="China's share of output (%)", scale=alt.Scale(domain=[0, 100])),
         color=alt.Color("series:N", title=None, scale=alt.Scale(domain=list(BGS_SERIES.values()),
-                                                                  range=[theme.CHINA, theme.PALETTE[2]]),
-                        legend=alt.Legend(orient="top", direction="vertical", labelLimit=0)),
+                                                                  range=[theme.PALETTE[1], theme.PALETTE[2]]),
+                        legend=alt.Legend(orient="top", direction="vertical")),
     )
     tooltip = [
         alt.Tooltip("series:N", title="Series"),
@@ -537,7 +558,7 @@ def refined_chart(refined: pd.DataFrame) -> alt.Chart:
         alt.Tooltip("share_pct:Q", title="China's share (%)", format=".1f"),
         alt.Tooltip("published:N", title="China's output"),
         alt.Tooltip("total:N", title="Sum of countries with a figure"),
-        alt.Tooltip("countries_with_figure:Q", title="Countries with a figure"),
+        alt.Tooltip("countries_with_figure:Q", title="Countries with a figure", format="d"),
     ]
     line = base.mark_line(strokeWidth=2).encode(**enc)
     points = base.mark_point(size=14, filled=True).encode(**enc, tooltip=tooltip)

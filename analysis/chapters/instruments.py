@@ -111,7 +111,7 @@ TIMELINE_KINDS = {
 
 ADMIN_ORDER = ["Before 2009", "Obama", "Trump I", "Biden", "Trump II"]
 # Okabe-Ito colours other than the report's China colour, so no administration reads as China.
-ADMIN_COLOURS = [theme.MUTED, "#56B4E9", "#E69F00", "#0072B2", "#009E73"]
+ADMIN_COLOURS = [theme.MUTED, theme.PALETTE[2], theme.PALETTE[3], theme.PALETTE[0], theme.PALETTE[1]]
 
 
 def events() -> pd.DataFrame:
@@ -211,7 +211,7 @@ def timeline_chart(acts: pd.DataFrame) -> alt.HConcatChart:
         labels[f"{kind}:0"] = label
     label_expr = "{" + ", ".join(f"'{k}': '{v}'" for k, v in labels.items()) + "}[datum.value] || ''"
     y = alt.Y("row:N", title=None, sort=rows, scale=alt.Scale(domain=rows),
-              axis=alt.Axis(labelExpr=label_expr, ticks=False, domain=False, labelLimit=140, labelPadding=4))
+              axis=alt.Axis(labelExpr=label_expr, ticks=False, domain=False, labelPadding=4))
     colour = alt.Color("administration_label:N", title="Administration",
                        scale=alt.Scale(domain=ADMIN_ORDER, range=ADMIN_COLOURS),
                        legend=alt.Legend(orient="top", columns=5, symbolType="circle"))
@@ -236,7 +236,7 @@ def timeline_chart(acts: pd.DataFrame) -> alt.HConcatChart:
         span = base.transform_filter("datum.precision != 'Exact day'").mark_rule(strokeWidth=3, opacity=0.45).encode(
             x=alt.X("start:T", scale=alt.Scale(domain=domain), title=None), x2="end:T", color=colour,
             tooltip=tooltip)
-        dots = base.mark_point(filled=True, size=55, opacity=0.9, stroke="white", strokeWidth=0.5).encode(
+        dots = base.mark_point(filled=True, size=55, opacity=1, stroke="white", strokeWidth=0.5).encode(
             x=x, color=colour, shape=shape, tooltip=tooltip)
         return alt.layer(span, dots).properties(width=width, height=alt.Step(13))
 
@@ -251,8 +251,8 @@ def timeline_chart(acts: pd.DataFrame) -> alt.HConcatChart:
     right = panel(late, [f"{_LATE_START}-01-01", late_end.strftime("%Y-%m-%d")], 300, 9, False)
     title = alt.Title(
         f"US critical-minerals laws, orders, strategies, lists and reports, {first_year(acts)}–{last_year(acts)}",
-        subtitle=["Axis broken between the two panels; a bar marks a date known only to the month or year",
-                  "Sources: data/curated/events.csv (the four sources and primary documents)"])
+        subtitle=["Axis broken between the two panels; squares and diamonds mark dates known only to the month or year",
+                  "Sources: the four Chinese-language texts and the primary documents"])
     return (alt.hconcat(left, right, spacing=6, title=title)
             .resolve_scale(color="shared", shape="shared", y="shared"))
 
@@ -359,6 +359,21 @@ def describe(row: pd.Series) -> str:
     return text + (" USD per vehicle" if per_vehicle else " USD")
 
 
+def _lanes(f: pd.DataFrame, min_gap_decades: float = 0.12) -> list[int]:
+    """A lane per commitment within its instrument, so that dots closer than `min_gap_decades`
+    on the log axis sit one above the other instead of drawing as one dot."""
+    lanes = pd.Series(0, index=f.index)
+    for _, group in f.groupby("instrument"):
+        last_x: list[float] = []  # rightmost position taken in each lane
+        for i, x in sorted(((i, math.log10(v)) for i, v in group["amount_usd"].items()), key=lambda t: t[1]):
+            lane = next((k for k, right in enumerate(last_x) if x - right >= min_gap_decades), len(last_x))
+            if lane == len(last_x):
+                last_x.append(x)
+            last_x[lane] = x
+            lanes[i] = lane
+    return lanes.tolist()
+
+
 def funding_chart(fund: pd.DataFrame) -> alt.Chart:
     """Each commitment as a dot on a log scale, by instrument: sizes compare across four
     orders of magnitude without adding anything up. The per-vehicle credit is left out:
@@ -373,6 +388,7 @@ def funding_chart(fund: pd.DataFrame) -> alt.Chart:
     f["amount_usd"] = f["amount_usd"].astype(float)
     f["year"] = f["year"].astype(int)
     order = [INSTRUMENT_LABELS[k] for k in INSTRUMENT_LABELS if k in set(f["instrument"])]
+    f["lane"] = _lanes(f)
     # whole powers of ten around the data, so a new small or large commitment is never clipped
     low = 10 ** math.floor(math.log10(f["amount_usd"].min()))
     high = 10 ** math.ceil(math.log10(f["amount_usd"].max()))
@@ -380,14 +396,15 @@ def funding_chart(fund: pd.DataFrame) -> alt.Chart:
     return (
         alt.Chart(f, title=alt.Title("US commitments for critical minerals and batteries, by instrument",
                                      subtitle="Each dot one commitment; amounts overlap and are not summed"))
-        .mark_point(filled=True, size=70, opacity=0.7)
+        .mark_point(filled=True, size=70, opacity=1)
         .encode(
             x=alt.X("amount_usd:Q", title="Amount committed (USD, log scale)",
                     scale=alt.Scale(type="log", domain=[low, high]),
                     axis=alt.Axis(values=ticks, grid=True,
                                   labelExpr="datum.value >= 1e9 ? format(datum.value / 1e9, '~') + ' bn'"
                                             " : format(datum.value / 1e6, '~') + ' m'")),
-            y=alt.Y("instrument_label:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+            y=alt.Y("instrument_label:N", title=None, sort=order, axis=alt.Axis()),
+            yOffset=alt.YOffset("lane:N", scale=alt.Scale(paddingOuter=0.5)),
             shape=alt.Shape("kind_of_amount:N", title="Amount",
                             scale=alt.Scale(domain=["Stated exactly", "About", "Ceiling (up to)",
                                                     "Lower bound (more than)"],
@@ -403,5 +420,5 @@ def funding_chart(fund: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("source:N", title="Source"),
             ],
         )
-        .properties(width=330, height=alt.Step(24))
+        .properties(width=330, height={"step": 12, "for": "offset"})
     )

@@ -323,19 +323,26 @@ def count_side_in_year(events: pd.DataFrame, side: str, year: int) -> int:
 def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
     """One row per act, in date order, so that every act is labelled in print as well as
     in the HTML tooltip."""
-    data = events.assign(date_str=events["when"].dt.strftime("%Y-%m-%d"))
-    order = data["label"].tolist()
+    data = events.assign(date_str=events["when"].dt.strftime("%Y-%m-%d"),
+                         label_lines=events["label"].map(lambda t: theme.wrap_label(t, 50)))
+    order = data["label_lines"].tolist()
+    sides = theme.domain_of(data["side_label"], list(SIDES.values()))
+    colours = dict(zip(SIDES.values(), [theme.CHINA, theme.CHINA, theme.US]))  # shape tells the two China kinds apart
+    shapes = dict(zip(SIDES.values(), ["circle", "triangle-down", "square"]))
+    first, last = int(data["when"].dt.year.min()), int(data["when"].dt.year.max())
     return (
-        alt.Chart(data, title="China's export controls and US executive orders on minerals, 2023–2025")
-        .mark_point(filled=True, size=70)
+        alt.Chart(data, title=f"China's export controls and US executive orders on minerals, {first}–{last}")
+        .mark_point(filled=True, size=80, opacity=1)
         .encode(
-            x=alt.X("when:T", title="Date announced or signed", axis=alt.Axis(format="%Y-%m", tickCount=6)),
-            y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=9)),
+            x=alt.X("when:T", title="Date announced or signed",
+                    scale=alt.Scale(domain=[f"{first}-01-01", f"{last + 1}-01-01"]),
+                    axis=alt.Axis(format="%Y", tickCount={"interval": "year", "step": 1})),
+            y=alt.Y("label_lines:N", sort=order, title=None, axis=theme.multiline_axis()),
             color=alt.Color("side_label:N", title=None,
-                            scale=alt.Scale(domain=list(SIDES.values()), range=[theme.CHINA, theme.MUTED, theme.OTHER]),
-                            legend=alt.Legend(orient="top", direction="vertical", labelLimit=0)),
+                            scale=alt.Scale(domain=sides, range=[colours[s] for s in sides]),
+                            legend=alt.Legend(orient="top", direction="vertical")),
             shape=alt.Shape("side_label:N", title=None,
-                            scale=alt.Scale(domain=list(SIDES.values()), range=["circle", "triangle-down", "square"])),
+                            scale=alt.Scale(domain=sides, range=[shapes[s] for s in sides])),
             tooltip=[
                 alt.Tooltip("date_str:N", title="Date"),
                 alt.Tooltip("title_en:N", title="Act"),
@@ -343,7 +350,7 @@ def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
                 alt.Tooltip("primary_source:N", title="Primary source"),
             ],
         )
-        .properties(width=180, height=alt.Step(17))
+        .properties(width=250, height=alt.Step(36))  # room for a label on three lines
     )
 
 
@@ -546,38 +553,50 @@ def _control_rules(trade: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+LINE_LABEL = "Imports from China, full year"
+RULE_LABEL = "A Chinese export control on the heading's products announced"
+
+
 def imports_chart(trade: pd.DataFrame) -> alt.Chart:
     """Annual values drawn at mid-year, with a rule at each announcement that hits the
     heading; independent y scales, because the point is each heading's own path."""
     a = annual(trade).copy()
     a["when"] = pd.to_datetime(a["year"].astype(str) + "-07-01")
-    a["panel"] = "HTS " + a["hts_heading"] + ": " + a["covers"]
+    a["panel"] = ("HTS " + a["hts_heading"] + ": " + a["covers"]).map(lambda t: theme.wrap_label(t, 38))
     a["value_str"] = a["value_musd"].map(fmt_musd)
     rules = _control_rules(trade)
     rules["panel"] = rules["hts_heading"].map(dict(zip(a["hts_heading"], a["panel"])))
     a["layer"], rules["layer"] = "value", "control"
-    data = pd.concat([a[["panel", "hts_heading", "hts_description", "year", "when", "value_musd", "value_str", "layer"]],
-                      rules[["panel", "hts_heading", "when", "act", "date_str", "layer"]]], ignore_index=True)
+    a["layer_label"], rules["layer_label"] = LINE_LABEL, RULE_LABEL
+    data = pd.concat([a[["panel", "hts_heading", "hts_description", "year", "when", "value_musd", "value_str", "layer",
+                        "layer_label"]],
+                      rules[["panel", "hts_heading", "when", "act", "date_str", "layer", "layer_label"]]], ignore_index=True)
     first, last = int(a["year"].min()), int(a["year"].max())
     x = alt.X("when:T", title=None, axis=alt.Axis(format="%Y", tickCount=4),
               scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-12-31"]))
-    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(color=theme.CHINA, size=30), color=theme.CHINA).encode(
-        x=x,
+    line = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=30)).encode(
+        x=x, color=alt.Color("layer_label:N"),
         y=alt.Y("value_musd:Q", title="Million USD"),
         tooltip=[alt.Tooltip("hts_heading:N", title="HTS heading"), alt.Tooltip("hts_description:N", title="Heading (USITC)"),
                  alt.Tooltip("year:O", title="Year"), alt.Tooltip("value_str:N", title="Imports from China (million USD)")],
     ).transform_filter(alt.datum.layer == "value")
-    rule = alt.Chart().mark_rule(color="#555555", strokeDash=[4, 3]).encode(
+    rule = alt.Chart().mark_rule(strokeDash=[4, 3]).encode(
         x=x,
+        color=alt.Color("layer_label:N", title=None, legend=alt.Legend(orient="top", symbolType="stroke"),
+                        scale=alt.Scale(domain=[LINE_LABEL, RULE_LABEL], range=[theme.CHINA, "#444444"])),
         tooltip=[alt.Tooltip("date_str:N", title="Announced"), alt.Tooltip("act:N", title="China's measure")],
     ).transform_filter(alt.datum.layer == "control")
     return (
         alt.layer(rule, line, data=data)
-        .properties(width=180, height=95)
-        .facet(facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=9, labelLimit=240)), columns=2,
+        .properties(width=210, height=100)
+        .facet(facet=alt.Facet("panel:N", title=None, header=alt.Header(labelExpr=theme.MULTILINE, labelAlign="left",
+                                                                          labelAnchor="start")),
+               columns=2,
                title=f"US imports for consumption from China, selected HTS headings, {first}–{last}")
         .resolve_scale(y="independent")
-        .properties(usermeta={"sources": ["usitc_dataweb"]})
+        .properties(usermeta={"sources": ["usitc_dataweb"],
+                              "independent_scales": "each heading's own path around the controls, not the "
+                                                    "headings' sizes, is what the panels compare"})
     )
 
 
