@@ -28,8 +28,8 @@ def _charts(book: Path) -> list[tuple[str, dict, Path]]:
 
 
 @pytest.fixture(scope="module")
-def charts(book):
-    found = _charts(book)
+def charts(rendered_book):
+    found = _charts(rendered_book)
     assert len(found) >= 10, f"only {len(found)} charts found in the book"
     return found
 

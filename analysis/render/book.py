@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .config import BookConfig, Chapter
 from .errors import RenderError
+from .tables import layout_tables
 from .pandoc import (
     Div, Link, Plain, RawBlock, Span, Str, attr, md_to_ast, stringify, text_inlines, walk,
 )
@@ -31,6 +32,7 @@ class Target:
     number: str  # "1.1"
     page: str  # html path of the page that holds it
     chapter: str  # source file
+    preview: str = ""  # what a reader sees on hovering a reference: the caption or the heading
 
 
 @dataclass
@@ -176,7 +178,8 @@ def number_book(pages: list[Page], config: BookConfig) -> dict[str, Target]:
                         label = f"{'Appendix' if ch.appendix else 'Chapter'}{NBSP}{number}"
                     else:
                         label = f"Section{NBSP}{number}"
-                    add(Target("sec", id_, label, number or "", page.html_path, ch.path))
+                    add(Target("sec", id_, label, number or "", page.html_path, ch.path,
+                               preview=f"{number} {text}" if number else text))
                 if number:
                     inl = [Span(attr("", ["header-section-number"]), [Str(number)]), {"t": "Space"}] + inl
                     return {"t": "Header", "c": [level, [id_, classes, kv], inl]}
@@ -187,8 +190,10 @@ def number_book(pages: list[Page], config: BookConfig) -> dict[str, Target]:
                     if id_.startswith(kind + "-"):
                         counter[0] += 1
                         label = f"{word}{NBSP}{num(counter[0])}"
-                        add(Target(kind, id_, label, num(counter[0]), page.html_path, ch.path))
-                        return _to_figure(el, kind, [Str(label)])
+                        figure = _to_figure(el, kind, [Str(label)])
+                        add(Target(kind, id_, label, num(counter[0]), page.html_path, ch.path,
+                                   preview=stringify(figure["c"][1][1])))
+                        return figure
             return None
 
         page.ast["blocks"] = walk(page.ast["blocks"], fn)
@@ -238,7 +243,8 @@ def finalize(page: Page, fmt: str, targets: dict[str, Target], bib_keys: set[str
                     out += [Str(";"), {"t": "Space"}]
                 if c["citationPrefix"]:
                     out += c["citationPrefix"] + [{"t": "Space"}]
-                out.append(Link(_xref_inlines(c, tgt), href(tgt), attr("", ["quarto-xref"])))
+                kv = [("data-preview", tgt.preview)] if fmt == "html" and tgt.preview else []
+                out.append(Link(_xref_inlines(c, tgt), href(tgt), attr("", ["quarto-xref"], kv)))
                 out += c["citationSuffix"]
             return out
         if t in ("Plain", "Para") and len(el["c"]) == 1 and el["c"][0]["t"] == "Image":
@@ -262,5 +268,5 @@ def finalize(page: Page, fmt: str, targets: dict[str, Target], bib_keys: set[str
             ]
         return None
 
-    ast["blocks"] = walk(ast["blocks"], fn)
+    ast["blocks"] = layout_tables(walk(ast["blocks"], fn), fmt)
     return ast

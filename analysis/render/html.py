@@ -12,6 +12,7 @@ import jinja2
 
 from .book import Page, Target, finalize
 from .config import BookConfig
+from .errors import RenderError
 from .pandoc import RawBlock, run_pandoc, walk
 
 HERE = Path(__file__).parent
@@ -133,15 +134,15 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
                     {"t": "Header", "c": [2, ["references", ["unnumbered"], []], [{"t": "Str", "c": "References"}]]},
                     {"t": "Div", "c": [["refs", [], []], []]},
                 ]
-        bodies[page.html_path] = run_pandoc(args, json.dumps(ast), page.chapter.path)
+        bodies[page.html_path] = mark_chinese(reader_markup(run_pandoc(args, json.dumps(ast), page.chapter.path)))
     if errors:
         return errors
 
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(HERE)), autoescape=True)
     tmpl = env.get_template("page.html")
     (out_dir / "site_libs").mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(HERE / "book.css", out_dir / "site_libs" / "book.css")
-    shutil.copyfile(HERE / "cite.js", out_dir / "site_libs" / "cite.js")
+    for asset in ("book.css", "book.js", "cite.js"):
+        shutil.copyfile(HERE / asset, out_dir / "site_libs" / asset)
     if state["charts"]:
         write_vega_bundle(out_dir / "site_libs" / "vega-bundle.js", cache_dir)
     version = _pandoc_version()
@@ -150,6 +151,8 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
     if figures_page:
         entries.append((figures_page, FIGURES_TITLE, None, None))
         bodies[figures_page] = figures_page_body(parts, pages, meta)
+    # the figures page changes whenever a chapter does
+    newest = max(last_modified(config.project_dir, p.chapter.path) for p in pages)
     for i, (path, title, number, page) in enumerate(entries):
         toc = []
         for j, (p_path, p_title, p_number, p) in enumerate(entries):
@@ -169,10 +172,12 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
             page_toc=page_toc if config.html.get("toc", True) else [],
             has_charts=path in state["charts"], pandoc_version=version,
             book=_book_context(meta, path, title if i else None),
+            last_modified=last_modified(config.project_dir, page.chapter.path) if page else newest,
         )
         dest = out_dir / path
         dest.parent.mkdir(parents=True, exist_ok=True)
         dest.write_text(html, encoding="utf-8")
+    build_search_index(out_dir)
     return []
 
 
@@ -227,6 +232,64 @@ def figures_page_body(parts, pages: list[Page], meta) -> str:
             + (f'<p class="figure-entry-sources">{e(sources)}.</p>' if sources else "")
             + figure_tools(part, FIGURES_PAGE) + "</div></section>")
     return "\n".join(out)
+
+
+# Han ideographs, CJK punctuation and full-width forms: a run of them is a Chinese passage.
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def mark_chinese(html: str) -> str:
+    """Wrap every run of Chinese characters in the page's text in a span with lang="zh", so
+    that screen readers switch voice and browsers pick Chinese glyph shapes and line
+    breaking. Done on the HTML, after citeproc, so titles in citations and references are
+    marked too; scripts (chart specs) are left alone."""
+    parts = re.split(r"(<script\b.*?</script>)", html, flags=re.S)
+    for i in range(0, len(parts), 2):
+        parts[i] = re.sub(r">([^<]+)<", lambda m: ">" + CJK.sub(lambda c: f'<span lang="zh">{c.group()}</span>',
+                                                               m.group(1)) + "<", parts[i])
+    return "".join(parts)
+
+
+_HEADING = re.compile(r'<(h[2-4]) id="([^"]+)"([^>]*)>(.*?)</\1>', re.S)
+_TABLE = re.compile(r"(<table\b.*?</table>)", re.S)
+
+
+def reader_markup(body: str) -> str:
+    """Anchor links on headings; every table in its own scrolling box (a wide table then
+    scrolls inside the text column instead of widening the page on a phone)."""
+    body = _HEADING.sub(
+        lambda m: f'<{m.group(1)} id="{m.group(2)}"{m.group(3)}>{m.group(4)}'
+                  f'<a class="anchor" href="#{m.group(2)}" aria-label="Link to this section" data-pagefind-ignore>#</a>'
+                  f'</{m.group(1)}>', body)
+    return _TABLE.sub(r'<div class="table-scroll" tabindex="0" role="region" aria-label="Table (scrolls sideways)">\1</div>',
+                      body)
+
+
+def last_modified(project_dir: Path, rel: str) -> str:
+    """The date the page's source last changed: its last commit, else the file's time."""
+    import datetime as dt
+    import subprocess
+
+    try:
+        out = subprocess.run(["git", "log", "-1", "--format=%cs", "--", rel], cwd=project_dir,
+                             capture_output=True, text=True, timeout=20).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        out = ""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", out):
+        return out
+    return dt.date.fromtimestamp((project_dir / rel).stat().st_mtime).isoformat()
+
+
+def build_search_index(out_dir: Path):
+    """Pagefind's static full-text index (its own binary, from the pinned PyPI wheel):
+    the pages' main text only, searched in the browser without a server-side component."""
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-m", "pagefind", "--site", str(out_dir), "--output-subdir", "pagefind",
+                           "--silent"], capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise RenderError(f"search index (pagefind) failed: {proc.stderr.strip() or proc.stdout.strip()}")
 
 
 def _has_cites(ast) -> bool:
