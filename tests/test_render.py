@@ -184,7 +184,7 @@ def test_inline_value_callout_table_and_citation(book):
     one = html(out, "chapters/01-one.html")
     assert "The total is 1500 tonnes" in text_of(one)
     assert re.search(r'<div class="callout callout-note">\s*<div class="callout-title">\s*Read this', one)
-    assert re.search(r"<td[^>]*>锂 lithium</td>", one)
+    assert re.search(r'<td[^>]*><span lang="zh">锂</span> lithium</td>', one)
     assert "SHOULD-NOT-APPEAR" not in one
     assert 'id="ref-usgs2025"' in one and "Mineral Commodity Summaries 2025" in one
 

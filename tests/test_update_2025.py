@@ -127,7 +127,9 @@ def test_timeline_spec_encodes_date_side_and_tooltips():
     spec = u.export_controls_timeline(ev).to_dict()
     enc = spec["encoding"]
     assert enc["x"]["field"] == "when" and enc["x"]["type"] == "temporal"
-    assert enc["y"]["field"] == "label" and enc["y"]["sort"] == ev["label"].tolist()
+    # labels whole, on up to three lines, in date order
+    assert enc["y"]["field"] == "label_lines"
+    assert [t.replace("\n", " ") for t in enc["y"]["sort"]] == ev["label"].tolist()
     assert enc["color"]["field"] == "side_label"
     assert {t["field"] for t in enc["tooltip"]} == {"date_str", "title_en", "summary_en", "primary_source"}
     assert spec["title"] and enc["x"]["title"]
