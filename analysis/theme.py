@@ -233,7 +233,7 @@ def wrap_label(text: str, width: int = 36) -> str:
     so that it is shown whole instead of cut with "…"."""
     import textwrap
 
-    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+    return "\n".join(textwrap.wrap(str(text), width=width, break_long_words=False, break_on_hyphens=False)) or str(text)
 
 
 LINE_HEIGHT_PX = 11
