@@ -16,9 +16,11 @@ from analysis import theme, verdicts  # noqa: F401  (theme: registers the book's
 
 #: verdict colours: agreement in greens, disagreement in warm tones that are not China's
 #: orange (China's colour is kept for China), the undecided in greys
+# Darker and lighter of one hue for the two that hold and the two that fail; every colour
+# with 3:1 contrast on white (the theme's rule 4), none China's or the US blue.
 COLOURS = {
-    "consistent": "#009E73", "confirmed": "#7fcdb4", "differs": "#CC79A7", "contradicted": "#8e3b73",
-    "different_basis": "#DDCC77", "contradiction": "#56B4E9", "not_checkable": "#cccccc",
+    "consistent": "#005F46", "confirmed": "#009E73", "differs": "#AA4499", "contradicted": "#6A1B4D",
+    "different_basis": "#8C6D00", "contradiction": "#332288", "not_checkable": theme.MUTED,
 }
 HOLD = ("consistent", "confirmed")
 FAIL = ("differs", "contradicted")
@@ -75,15 +77,16 @@ def status_chart(v: pd.DataFrame) -> alt.Chart:
     sources = [s["label"] for s in verdicts.SOURCES.values()]
     present = [k for k in verdicts.VERDICTS if k in set(data["verdict"])]
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("source:N", title=None, sort=sources, axis=alt.Axis(labelLimit=160)),
+        y=alt.Y("source:N", title=None, sort=sources, axis=alt.Axis()),
         x=alt.X("claims:Q", title="Claims", stack="zero"),
         color=alt.Color("verdict_label:N", title=None,
                         scale=alt.Scale(domain=[verdicts.VERDICTS[k] for k in present],
                                         range=[COLOURS[k] for k in present]),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=220)),
+                        legend=alt.Legend(orient="bottom", columns=2)),
         order=alt.Order("order:Q"),
         tooltip=[alt.Tooltip("source:N", title="Source"), alt.Tooltip("verdict_label:N", title="Verdict"),
-                 alt.Tooltip("claims:Q", title="Claims"), alt.Tooltip("total:Q", title="All claims of the source")],
+                 alt.Tooltip("claims:Q", title="Claims", format="d"),
+                 alt.Tooltip("total:Q", title="All claims of the source", format="d")],
     ).properties(width=250, height=170, title="Verdicts on the sources' claims")
 
 
