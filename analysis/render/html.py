@@ -150,7 +150,7 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
     entries = [(p.html_path, p.title, p.number, p) for p in pages]
     if figures_page:
         entries.append((figures_page, FIGURES_TITLE, None, None))
-        bodies[figures_page] = figures_page_body(parts, pages, meta)
+        bodies[figures_page] = mark_chinese(figures_page_body(parts, pages, meta))
     # the figures page changes whenever a chapter does
     newest = max(last_modified(config.project_dir, p.chapter.path) for p in pages)
     for i, (path, title, number, page) in enumerate(entries):
