@@ -222,7 +222,7 @@ def gap_chart(v: pd.DataFrame) -> alt.Chart:
     domain = ["Claimed by the source"] + present
     rng = ["#000000"] + [colour[k] for k in present]
     y = alt.Y("label:N", sort=order, title=None,
-              axis=alt.Axis(labelExpr="split(datum.label, '|')", labelFontSize=10, labelLimit=300))
+              axis=alt.Axis(labelExpr="split(datum.label, '|')", labelFontSize=10))
     data["claim_shown"] = data["source"] + ": " + data["claim"]
     long["claim_shown"] = long["source"] + ": " + long["claim"]
     tooltip = [alt.Tooltip("claim_shown:N", title="Claim"), alt.Tooltip("claimed_value:N", title="Claimed"),
@@ -235,7 +235,7 @@ def gap_chart(v: pd.DataFrame) -> alt.Chart:
         shape=alt.Shape("verdict_shown:N", title=None,
                         scale=alt.Scale(domain=domain, range=["diamond"] + ["circle"] * len(present))),
         color=alt.Color("verdict_shown:N", title=None, scale=alt.Scale(domain=domain, range=rng),
-                        legend=alt.Legend(orient="bottom", columns=2, labelLimit=260)),
+                        legend=alt.Legend(orient="bottom", columns=2)),
         tooltip=tooltip,
     )
     return alt.layer(rule, dots).properties(width=230, height=alt.Step(25),
