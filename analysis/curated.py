@@ -10,6 +10,7 @@ Each failing-row frame keeps the table's own columns plus ``_file`` (path of the
 """
 from __future__ import annotations
 
+import csv
 import os
 import re
 import sys
@@ -19,21 +20,27 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import bibliography
 from analysis.errors import ExtractError
 from analysis import paths
-from analysis.paths import ROOT
+from analysis.paths import REFERENCE_DIR, ROOT
 
 # --------------------------------------------------------------------------- seeds
 
+SEEDS_CSV = REFERENCE_DIR / "seeds.csv"
+
+
+def seeds() -> list[dict[str, str]]:
+    """The four source texts, one row each, in the order the book presents them:
+    bib key, file-name prefix in the seeds folder, and the labels tables use."""
+    with open(SEEDS_CSV, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
 #: bib key of each seed -> file-name prefix in the seeds folder
-SEED_FILES: dict[str, str] = {
-    "ciaps2022biden": "000_",
-    "cheng2024friendshoring": "001_",
-    "ipp2025dependency": "003_",
-    "sun2024battery": "004_",
-}
+SEED_FILES: dict[str, str] = {r["source_key"]: r["file_prefix"] for r in seeds()}
 SEED_KEYS = frozenset(SEED_FILES)
-BIB_PATH = ROOT / "references.bib"
+BIB_PATH = bibliography.BIB_PATH
 
 
 def seeds_dir() -> Path:
@@ -64,80 +71,9 @@ def load_seed_texts(directory: Path | None = None) -> dict[str, str]:
 
 # --------------------------------------------------------------------------- bibliography
 
-_ENTRY_START = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
-
-
-def parse_bib(text: str) -> dict[str, dict[str, str]]:
-    """Parse BibTeX/BibLaTeX entries into ``{key: {field: value, "ENTRYTYPE": type}}``.
-
-    Brace-aware, so braces, ``@`` and commas inside field values do not start new entries;
-    ``@comment``, ``@string`` and ``@preamble`` are skipped. A duplicate key raises, since
-    citeproc would silently take one of them.
-    """
-    entries: dict[str, dict[str, str]] = {}
-    pos = 0
-    while True:
-        m = _ENTRY_START.search(text, pos)
-        if not m:
-            return entries
-        etype, opener = m.group(1).lower(), m.group(2)
-        closer = "}" if opener == "{" else ")"
-        depth, i = 1, m.end()
-        while i < len(text) and depth:
-            ch = text[i]
-            if ch == "{" or (opener == "(" and ch == "("):
-                depth += 1
-            elif ch == "}" or (opener == "(" and ch == ")"):
-                depth -= 1
-            i += 1
-        if depth:
-            line = text.count("\n", 0, m.start()) + 1
-            raise ValueError(f"unbalanced braces in entry starting on line {line}")
-        body = text[m.end(): i - 1]
-        pos = i
-        if etype in {"comment", "string", "preamble"}:
-            continue
-        key, _, rest = body.partition(",")
-        key = key.strip()
-        if not key or closer in key:
-            line = text.count("\n", 0, m.start()) + 1
-            raise ValueError(f"entry on line {line} has no key")
-        if key in entries:
-            raise ValueError(f"duplicate bib key {key!r}")
-        fields = {"ENTRYTYPE": etype}
-        fields.update(_parse_fields(rest))
-        entries[key] = fields
-
-
-def _parse_fields(body: str) -> dict[str, str]:
-    fields: dict[str, str] = {}
-    i, n = 0, len(body)
-    while i < n:
-        m = re.compile(r"\s*,?\s*([A-Za-z_][\w\-:.]*)\s*=\s*").match(body, i)
-        if not m:
-            break
-        name, i = m.group(1).lower(), m.end()
-        if i < n and body[i] == "{":
-            depth, j = 1, i + 1
-            while j < n and depth:
-                depth += {"{": 1, "}": -1}.get(body[j], 0)
-                j += 1
-            value, i = body[i + 1: j - 1], j
-        elif i < n and body[i] == '"':
-            j = i + 1
-            while j < n and body[j] != '"':
-                j += 2 if body[j] == "\\" else 1
-            value, i = body[i + 1: j], j + 1
-        else:
-            m2 = re.compile(r"[^,]*").match(body, i)
-            value, i = m2.group(0).strip(), m2.end()
-        fields[name] = value.strip()
-    return fields
-
-
 def bib_keys(path: Path | None = None) -> set[str]:
-    path = Path(path) if path else BIB_PATH
-    return set(parse_bib(path.read_text(encoding="utf-8")))
+    """Citation keys of references.bib as pandoc (and so citeproc) reads them."""
+    return bibliography.keys(path)
 
 
 # --------------------------------------------------------------------------- table specs

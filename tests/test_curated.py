@@ -11,6 +11,7 @@ import re
 import pandas as pd
 import pytest
 
+from analysis import bibliography
 from analysis import curated as cu
 from analysis.errors import ExtractError
 
@@ -41,23 +42,23 @@ def test_events_and_memberships_exist(tables):
     assert len(tables["memberships"]) > 50
 
 
-def test_every_seed_is_in_bib_with_language_zh():
-    entries = cu.parse_bib(cu.BIB_PATH.read_text(encoding="utf-8"))
-    for key in cu.SEED_KEYS:
-        assert entries[key].get("language") == "zh", key
+def test_every_seed_is_in_bib_and_in_seeds_csv():
+    entries = bibliography.entries()
+    assert cu.SEED_KEYS <= set(entries)
+    assert [r["source_key"] for r in cu.seeds()] == list(cu.SEED_FILES)
 
 
 def test_bib_holds_the_mcs_data_release_dois():
-    entries = cu.parse_bib(cu.BIB_PATH.read_text(encoding="utf-8"))
+    entries = bibliography.entries()
     expected = {"usgs2023mcsdata": "10.5066/P9WCYUI6", "usgs2024mcsdata": "10.5066/P144BA54",
                 "usgs2025mcsdata": "10.5066/P13XCP3R", "usgs2026mcsdata": "10.5066/P1WKQ63T"}
     for key, doi in expected.items():
-        assert entries[key]["doi"] == doi
+        assert entries[key]["DOI"] == doi
 
 
 def test_every_bib_entry_has_title_and_year():
-    entries = cu.parse_bib(cu.BIB_PATH.read_text(encoding="utf-8"))
-    missing = [k for k, f in entries.items() if not f.get("title") or not re.fullmatch(r"\d{4}", f.get("year", ""))]
+    entries = bibliography.entries()
+    missing = [k for k, f in entries.items() if not f.get("title") or not re.fullmatch(r"\d{4}", bibliography.year(f))]
     assert not missing
 
 
@@ -130,24 +131,25 @@ def test_seeds_dir_default_is_beside_repo(monkeypatch):
 
 # --------------------------------------------------------------------------- bib parser
 
-def test_parse_bib_handles_nesting_comments_and_at_signs():
-    text = """
+def test_bibliography_reads_nesting_comments_and_at_signs(tmp_path):
+    bib = tmp_path / "x.bib"
+    bib.write_text("""
     @comment{ignored, @misc{not_an_entry, title={x}} }
     @string{pub = {X}}
     @misc{a2020, title = {A {Nested} title, with comma}, year = {2020}, note = "mail@x.org"}
-    @Article(b2021, title={B}, year=2021)
-    """
-    entries = cu.parse_bib(text)
+    @Article{b2021, title={B}, year=2021}
+    """, encoding="utf-8")
+    entries = bibliography.entries(bib)
     assert set(entries) == {"a2020", "b2021"}
-    assert entries["a2020"]["title"] == "A {Nested} title, with comma"
-    assert entries["b2021"]["year"] == "2021" and entries["b2021"]["ENTRYTYPE"] == "article"
+    assert entries["a2020"]["title"] == "A Nested title, with comma"
+    assert bibliography.year(entries["b2021"]) == "2021" and entries["b2021"]["type"] == "article-journal"
 
 
-def test_parse_bib_rejects_duplicates_and_unbalanced():
+def test_bibliography_rejects_duplicate_keys(tmp_path):
+    bib = tmp_path / "x.bib"
+    bib.write_text("@misc{k, title={a}}\n@book{k, title={b}}", encoding="utf-8")
     with pytest.raises(ValueError, match="duplicate"):
-        cu.parse_bib("@misc{k, title={a}}\n@book{k, title={b}}")
-    with pytest.raises(ValueError, match="unbalanced"):
-        cu.parse_bib("@misc{k, title={a}")
+        bibliography.entries(bib)
 
 
 # --------------------------------------------------------------------------- each checker fails on a broken row

@@ -28,12 +28,16 @@ def md_to_ast(markdown: str, what: str) -> dict:
 
 
 def bibliography_items(paths: list[Path]) -> dict[str, dict]:
-    """The bibliography as CSL-JSON items by key, read by pandoc as citeproc reads it."""
+    """The bibliography as CSL-JSON items by key, read by pandoc as citeproc reads it
+    (analysis.bibliography: the project's one BibTeX reader)."""
+    from analysis import bibliography
+
     items: dict[str, dict] = {}
     for p in paths:
-        fmt = {".bib": "biblatex", ".json": "csljson", ".yaml": "markdown"}.get(p.suffix, "biblatex")
-        out = run_pandoc(["-f", fmt, "-t", "csljson", str(p)], "", str(p))
-        items.update((item["id"], item) for item in json.loads(out))
+        try:
+            items.update(bibliography.entries(p))
+        except ValueError as exc:
+            raise RenderError(str(exc)) from exc
     return items
 
 
