@@ -1,9 +1,17 @@
-"""DuckDB over the parquet extracts: the one way chapters and analysis code read data.
+"""DuckDB over the parquet extracts, the curated tables and the reference mappings: the one
+way chapters and analysis code read data.
 
 Why: one query per `.sql` file (named for what it returns) keeps the numbers a chapter
-shows reviewable apart from the Python that draws them, and a view per parquet file lets
-the same SQL run against the real extracts, a staging directory during a build, or a
-test fixture.
+shows reviewable apart from the Python that draws them, and a view per table lets the
+same SQL run against the real extracts, a staging directory during a build, or a test
+fixture. Three kinds of table:
+
+- `<table>`: one view per `<table>.parquet` in the extracts folder (`core_usitc__trade` ...);
+- `core_reference__<name>`: the reviewed mappings of `data/reference/` that analysis SQL
+  joins (battery minerals, HTS crosswalk, groupings, labels, errata, the seeds ...);
+- `core_curated__<name>`: the hand-curated tables of `data/curated/` (events, memberships,
+  claims, responses, funding), loaded, checked and typed by `analysis.curated` when a
+  statement first names them, with `_file` and `_row` naming each row's line.
 
 Two more things happen here because this is where data is read:
 - the MCS edition the build is made as of (`analysis.editions`) cuts the MCS views, so
@@ -25,9 +33,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analysis import editions
+from analysis import curated, editions
 from analysis.errors import PipelineError
-from analysis.paths import SQL_DIR, extracts_dir
+from analysis.paths import REFERENCE_DIR, SQL_DIR, extracts_dir
+
+#: reference mappings exposed to SQL as core_reference__<name> (data/reference/<name>.csv, as text)
+REFERENCE_VIEWS = ("commodity_labels", "errata", "seeds")
+_CURATED = re.compile(r"\bcore_curated__([a-z_]+)\b")
 
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
@@ -39,9 +51,11 @@ class Connection:
 
     Everything else is the DuckDB connection's own (attributes are passed through)."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, editioned: set[str]):
+    def __init__(self, con: duckdb.DuckDBPyConnection, editioned: set[str], curated_dir: Path | None = None):
         self._con = con
         self._editioned = editioned
+        self._curated_dir = curated_dir
+        self._curated: set[str] = set()
 
     def __getattr__(self, name):
         return getattr(self._con, name)
@@ -72,19 +86,33 @@ class Connection:
         for f in sorted(files):
             sys.audit("render.input.file", f)
 
+    def register_curated(self, sql: str) -> None:
+        """Load the curated tables `sql` names, once per connection: reading only those keeps
+        a chapter's recorded inputs to the files it uses."""
+        for name in set(_CURATED.findall(_COMMENTS.sub(" ", sql))) - self._curated:
+            if name not in curated.TABLES:
+                raise PipelineError(f"no curated table {name!r} (data/curated/ has {', '.join(curated.TABLES)})")
+            spec = curated.TABLES[name]
+            self._con.register(f"core_curated__{name}", curated.typed(curated.load_table(name, self._curated_dir), spec))
+            self._curated.add(name)
+
     def execute(self, sql: str, *args, **kwargs):
         self.announce_reads(sql)
+        self.register_curated(sql)
         return self._con.execute(sql, *args, **kwargs)
 
     def sql(self, sql: str, *args, **kwargs):
         self.announce_reads(sql)
+        self.register_curated(sql)
         return self._con.sql(sql, *args, **kwargs)
 
     query = sql
 
 
-def connect(extracts: Path | None = None, *, all_editions: bool = False) -> Connection:
-    """An in-memory connection with one view per `<table>.parquet` in `extracts`.
+def connect(extracts: Path | None = None, *, all_editions: bool = False,
+            curated_dir: Path | None = None) -> Connection:
+    """An in-memory connection with one view per `<table>.parquet` in `extracts`, one per
+    reference mapping, and the curated tables on demand.
 
     MCS tables are cut at the build's edition (`analysis.editions`) unless `all_editions`
     (the extract step validates every edition it built)."""
@@ -101,9 +129,13 @@ def connect(extracts: Path | None = None, *, all_editions: bool = False) -> Conn
         con.execute(f'CREATE VIEW "{path.stem}" AS SELECT * FROM read_parquet(\'{literal}\'){cut}')
         if column:
             editioned.add(path.stem)
+    for name in REFERENCE_VIEWS:
+        literal = str((REFERENCE_DIR / f"{name}.csv").resolve()).replace("'", "''")
+        con.execute(f'CREATE VIEW "core_reference__{name}" AS SELECT * FROM '
+                    f"read_csv('{literal}', header = true, all_varchar = true)")
     if vintage is not None:
         _check_vintage(con, vintage, folder)
-    return Connection(con, editioned)
+    return Connection(con, editioned, curated_dir)
 
 
 def _check_vintage(con, vintage: int, folder: Path) -> None:

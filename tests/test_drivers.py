@@ -70,13 +70,6 @@ def test_world_lower_bound_gives_upper_bound_share(con, shares):
     assert drivers.world_total_text(shares, "nickel", "reserves").startswith("more than ")
 
 
-def test_upper_bound_is_rounded_up():
-    assert drivers._pct(44.2857, "at_most") == "at most 45%"
-    assert drivers._pct(3.1428, "at_most") == "at most 3.2%"
-    assert drivers._pct(44.2857, "exact") == "44%"
-    assert drivers._pct(0.645, "exact") == "0.6%"
-
-
 def test_withheld_us_lithium_gets_no_share(shares):
     assert drivers.withheld(shares, "lithium", "mine production") == ["United States"]
     row = shares[(shares["commodity_id"] == "lithium") & (shares["measure"] == "mine production")

@@ -13,8 +13,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis import curated, theme
-from analysis.chapters.instruments import PRECISION_LABELS, period, source_label
+from analysis import charts, curated, theme
+from analysis.prose import and_list as join_names
+from analysis.prose import format_date, period, source_label
 
 MSP = "msp"
 FTA = "ira_30d_fta"
@@ -69,10 +70,7 @@ def memberships() -> pd.DataFrame:
 def msp(m: pd.DataFrame) -> pd.DataFrame:
     """MSP members with their joining period; undated members keep empty dates."""
     data = m.loc[m["initiative_id"].eq(MSP)].copy()
-    spans = [period(d) if d else (None, None, None) for d in data["date_joined"]]
-    data["start"] = pd.to_datetime([s for s, _, _ in spans])
-    data["end"] = pd.to_datetime([e for _, e, _ in spans])
-    data["precision"] = [PRECISION_LABELS.get(p, "Not known") for _, _, p in spans]
+    data[["start", "end", "precision"]] = charts.date_spans(data["date_joined"]).set_index(data.index)
     data["dated"] = data["date_joined"].ne("")
     data["role_label"] = data["role"].map(ROLE_LABELS)
     data["source"] = data["source_key"].map(source_label)
@@ -103,13 +101,6 @@ def msp_joiners(m: pd.DataFrame, dated: bool) -> list[str]:
     return rows["label"].tolist()
 
 
-def join_names(names: list[str]) -> str:
-    """'India, Italy and Estonia'."""
-    if not names:
-        return "none"
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-
-
 def msp_chart(m: pd.DataFrame) -> alt.HConcatChart:
     """One row per member at the date it joined; members no source dates sit in a
     separate column, so the chart never invents a date for them."""
@@ -121,17 +112,20 @@ def msp_chart(m: pd.DataFrame) -> alt.HConcatChart:
                        scale=alt.Scale(domain=[ROLE_LABELS["founding_member"], ROLE_LABELS["member"]],
                                        range=[ROLE_COLOURS[0], ROLE_COLOURS[1]]),
                        legend=alt.Legend(orient="top"))
-    tooltip = [alt.Tooltip("member:N", title="Member"), alt.Tooltip("role_label:N", title="Role"),
-               alt.Tooltip("date_as_given:N", title="Joined"), alt.Tooltip("source:N", title="Source"),
-               alt.Tooltip("primary_source:N", title="Primary document")]
+    tooltip = charts.tooltips(
+        ("member:N", "Member"),
+        ("role_label:N", "Role"),
+        ("date_as_given:N", "Joined"),
+        ("source:N", "Source"),
+        ("primary_source:N", "Primary document"),
+    )
     dated = data.loc[data["dated"]]
     first = int(dated["start"].dt.year.min())
     last = int(dated["end"].dt.year.max()) + 1
     x = alt.X("start:T", title="Date joined", scale=alt.Scale(domain=[f"{first}-01-01", f"{last}-01-01"]),
               axis=alt.Axis(format="%Y", tickCount=last - first, labelAngle=0))
     base = alt.Chart(dated).encode(y=y)
-    span = base.transform_filter("datum.precision != 'Exact day'").mark_rule(strokeWidth=3, opacity=0.5).encode(
-        x=x, x2="end:T", color=colour, tooltip=tooltip)
+    span = charts.partial_date_bars(base, 0.5, x=x, color=colour, tooltip=tooltip)
     dots = base.mark_circle(size=70, opacity=1).encode(x=x, color=colour, tooltip=tooltip)
     main = alt.layer(span, dots).properties(width=280, height=alt.Step(14))
     undated = (
@@ -227,13 +221,13 @@ def matrix_chart(cells: pd.DataFrame) -> alt.Chart:
                                                                             gridColor="#eeeeee")),
             color=alt.Color("role_label:N", title="Role", scale=alt.Scale(domain=roles, range=colours),
                             legend=alt.Legend(orient="bottom", columns=2)),
-            tooltip=[
-                alt.Tooltip("member_label:N", title="Country"),
-                alt.Tooltip("group:N", title="Grouping"),
-                alt.Tooltip("role_label:N", title="Role"),
-                alt.Tooltip("initiatives:N", title="Initiative (date joined)"),
-                alt.Tooltip("sources:N", title="Source"),
-            ],
+            tooltip=charts.tooltips(
+                ("member_label:N", "Country"),
+                ("group:N", "Grouping"),
+                ("role_label:N", "Role"),
+                ("initiatives:N", "Initiative (date joined)"),
+                ("sources:N", "Source"),
+            ),
         )
         .properties(width=alt.Step(22), height=alt.Step(12))
     )
@@ -264,14 +258,6 @@ def members_by_source(m: pd.DataFrame, initiative_id: str, source_key: str, role
     if role is not None:
         rows = rows.loc[rows["role"].eq(role)]
     return rows["member"].tolist()
-
-
-def format_date(value: str) -> str:
-    """'1 July 2025', 'June 2019' or '2019', as precise as the record and no more."""
-    start, _, precision = period(value)
-    if precision == "day":
-        return f"{start.day} {start:%B %Y}"
-    return f"{start:%B %Y}" if precision == "month" else str(start.year)
 
 
 def launched(m: pd.DataFrame, initiative_id: str) -> str:

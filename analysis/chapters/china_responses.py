@@ -15,21 +15,12 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis import curated, db, theme
+from analysis import charts, curated, db, prose, theme
 
-SOURCES = {
-    "ciaps2022biden": "CIAPS commentary (2022)",
-    "cheng2024friendshoring": "Cheng Ping (2024)",
-    "sun2024battery": "Sun Haiyong (2024)",
-    "ipp2025dependency": "Crebo-Rediker, via IPP (2025)",
-}
-# Short labels for the table, where seed 003's different addressee must stay visible.
-SOURCES_SHORT = {
-    "ciaps2022biden": "CIAPS 2022",
-    "cheng2024friendshoring": "Cheng 2024",
-    "sun2024battery": "Sun 2024",
-    "ipp2025dependency": "Crebo-Rediker 2025 (to the US)",
-}
+#: the sources with their authors named in full, as the chapter's prose names them
+SOURCES = prose.seed_labels("label_full")
+#: short labels for the table, where seed 003's different addressee must stay visible
+SOURCES_SHORT = prose.seed_labels("label_compact")
 ADDRESSEES = {"China": "Advice to China", "United States": "Advice to the United States"}
 THEMES = {
     "strategy_and_governance": "Strategy and governance",
@@ -103,12 +94,12 @@ def themes_chart(recs: pd.DataFrame) -> alt.Chart:
                             scale=alt.Scale(domain=sources, range=theme.PALETTE[:len(sources)]),
                             legend=alt.Legend(orient="top", columns=2)),
             order=alt.Order("source_key:N"),
-            tooltip=[
-                alt.Tooltip("audience:N", title="Addressed to"),
-                alt.Tooltip("source:N", title="Source"),
-                alt.Tooltip("theme_label:N", title="Theme"),
-                alt.Tooltip("recommendations:Q", title="Recommendations", format="d"),
-            ],
+            tooltip=charts.tooltips(
+                ("audience:N", "Addressed to"),
+                ("source:N", "Source"),
+                ("theme_label:N", "Theme"),
+                ("recommendations:Q", "Recommendations", "d"),
+            ),
         )
         .properties(width=150, height=alt.Step(16))
         .facet(column=alt.Column("audience:N", title=None, sort=list(ADDRESSEES.values()),
@@ -235,13 +226,13 @@ def partner_share_chart(imports: pd.DataFrame, top: int = 2, since: int = 2010) 
                             scale=alt.Scale(domain=labels, range=colours),
                             legend=alt.Legend(orient="top", columns=3)),
             order=alt.Order("stack_order:Q"),
-            tooltip=[
-                alt.Tooltip("year:O", title="Year"),
-                alt.Tooltip("partner:N", title="Partner"),
-                alt.Tooltip("share_of_world_pct:Q", title="Share of China's imports (%)", format=".1f"),
-                alt.Tooltip("value_musd:Q", title="Value (USD million, CIF)", format=",.2f"),
-                alt.Tooltip("world_musd:Q", title="China's total HS 2846 imports (USD million)", format=",.1f"),
-            ],
+            tooltip=charts.tooltips(
+                ("year:O", "Year"),
+                ("partner:N", "Partner"),
+                ("share_of_world_pct:Q", "Share of China's imports (%)", ".1f"),
+                ("value_musd:Q", "Value (USD million, CIF)", ",.2f"),
+                ("world_musd:Q", "China's total HS 2846 imports (USD million)", ",.1f"),
+            ),
         )
         .properties(width=420, height=240, usermeta={"sources": ["un_comtrade_china_hs2846"]})
     )
@@ -270,8 +261,4 @@ def msp_members_among_top(imports: pd.DataFrame, n: int = 3, year: int | None = 
 
 def msp_members_phrase(imports: pd.DataFrame, n: int = 3, year: int | None = None) -> str:
     """'none of the three largest', 'one of the three largest' ... for prose."""
-    words = {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
-    k = msp_members_among_top(imports, n, year)
-    if k == n:
-        return f"all {words.get(n, str(n))} of the largest"
-    return f"{words.get(k, str(k))} of the {words.get(n, str(n))} largest"
+    return prose.of_phrase(msp_members_among_top(imports, n, year), n, "largest")

@@ -15,7 +15,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis import db, theme
+from analysis import charts, db, prose, theme
 
 # Short English labels for the HTS-4 headings the chapter shows. HTS 8505 is the whole
 # heading (electromagnets, permanent magnets and their parts), not permanent magnets alone.
@@ -106,14 +106,8 @@ def years_above(shares: pd.DataFrame, heading: str, pct: float = 50.0, since: in
 
 
 def partial_period_label(partial_shares: pd.DataFrame) -> str:
-    """'January-April' from the period code ('2026-01..04'), for prose."""
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
-    codes = partial_shares["period"].str.extract(r"-(\d{2})\.\.(\d{2})$").drop_duplicates()
-    if len(codes) != 1:
-        raise ValueError(f"partial-year rows cover different months: {codes.values.tolist()}")
-    start, end = (int(x) for x in codes.iloc[0])
-    return f"{months[start - 1]}–{months[end - 1]}"
+    """'January–April' from the period code ('2026-01..04'), for prose."""
+    return prose.partial_period_label(partial_shares["period"])
 
 
 def latest_partial_year(partial_shares: pd.DataFrame) -> int:
@@ -133,10 +127,7 @@ def rest_of_year_share_pct(full: pd.DataFrame, partial: pd.DataFrame, heading: s
 
 def rest_of_year_label(partial: pd.DataFrame) -> str:
     """'May–December' for January-April year-to-date rows."""
-    months = ["January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December"]
-    end = int(partial["period"].str.extract(r"\.\.(\d{2})$")[0].astype(int).max())
-    return f"{months[end]}–December"
+    return prose.rest_of_year_label(partial["period"])
 
 
 def leading_other_partner(partners: pd.DataFrame, heading: str, year: int) -> tuple[str, float]:
@@ -208,8 +199,7 @@ def share_chart(shares: pd.DataFrame, headings: tuple[str, ...] = CHART_HEADINGS
 
 def partner_list(partners: pd.DataFrame) -> str:
     """The partner countries of the query, alphabetically, for prose ('A, B and C')."""
-    names = sorted(partners["partner_name"].unique())
-    return ", ".join(names[:-1]) + " and " + names[-1]
+    return prose.and_list(sorted(partners["partner_name"].unique()))
 
 
 def count_china_first(partners: pd.DataFrame, headings: tuple[str, ...] = CHART_HEADINGS,
@@ -242,8 +232,4 @@ def sharpest_fall(shares: pd.DataFrame, heading: str) -> dict[str, float | int]:
 def china_first_phrase(partners: pd.DataFrame, headings: tuple[str, ...] = CHART_HEADINGS,
                        year: int | None = None) -> str:
     """'all three', 'two of the three' ...: for how many headings China led the 18 partners."""
-    words = {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six"}
-    n, total = count_china_first(partners, headings, year), len(headings)
-    if n == total:
-        return f"all {words.get(total, str(total))}"
-    return f"{words.get(n, str(n))} of the {words.get(total, str(total))}"
+    return prose.of_phrase(count_china_first(partners, headings, year), len(headings))

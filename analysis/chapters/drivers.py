@@ -13,17 +13,16 @@ import math
 import altair as alt
 import pandas as pd
 
-from analysis import db, theme
+from analysis import charts, db, prose, theme
+from analysis.prose import and_list, number_word, ordinal, pct
 
 
 def net_import_reliance() -> pd.DataFrame:
     """Net import reliance by commodity and form in the latest MCS edition (query in sql/),
     labelled in the report's words: 'Talc and pyrophyllite', not USGS's 'Talc And
     Pyrophyllite'; a commodity published in several forms gets the form after a comma."""
-    from analysis.extract.commodities import labels
-
     nir = db.query("net_import_reliance_latest")
-    names = labels()
+    names = prose.commodity_labels()
     several = nir["commodity_id"].map(nir["commodity_id"].value_counts()).gt(1)
     base = nir["commodity_id"].map(names).fillna(nir["commodity_name"])
     form = nir["form"].fillna("").str.strip()
@@ -140,12 +139,12 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
     leading = theme.domain_of(data["leading_source"], list(LEADING.values()))
     colours = dict(zip(LEADING.values(), [theme.CHINA, theme.OTHER, theme.PALETTE[2], theme.MUTED]))
     bounds = theme.domain_of(data["bound"], ["as published", *BOUNDS.values()])
-    tooltip = [
-        alt.Tooltip("label:N", title="Commodity"),
-        alt.Tooltip("published:N", title="Net import reliance (%, as published)"),
-        alt.Tooltip("sources:N", title="Major import sources, ranked"),
-        alt.Tooltip("import_sources_period:N", title="Import-source period"),
-    ]
+    tooltip = charts.tooltips(
+        ("label:N", "Commodity"),
+        ("published:N", "Net import reliance (%, as published)"),
+        ("sources:N", "Major import sources, ranked"),
+        ("import_sources_period:N", "Import-source period"),
+    )
     bars = alt.Chart().mark_bar().encode(
         x=alt.X("net_import_reliance_plot_pct:Q", title="Reliance (%)",
                 scale=alt.Scale(domain=[0, 100]), axis=alt.Axis(values=[0, 50, 100])),
@@ -217,32 +216,22 @@ def share(shares: pd.DataFrame, commodity_id: str, measure: str, iso3: str) -> f
     return float(row["share_pct"])
 
 
-def _pct(value: float, kind: str) -> str:
-    """Whole percent (one decimal below 10%); an upper bound is rounded up so it stays one."""
-    digits = 1 if value < 10 else 0
-    if kind == "at_most":
-        scale = 10 ** digits
-        value = math.ceil(value * scale - 1e-9) / scale
-        return f"at most {value:.{digits}f}%"
-    return f"{value:.{digits}f}%"
-
-
 def share_label(value: float, kind: str) -> str:
     """The chart's label for a share: '74%', or '≤45%' for an upper bound, rounded by the
-    same rule as the prose's 'at most 45%' (one rule for bounds, in _pct)."""
-    return _pct(value, kind).replace("at most ", "≤")
+    same rule as the prose's 'at most 45%' (one rule for bounds, prose.pct)."""
+    return pct(value, kind).replace("at most ", "≤")
 
 
 def share_text(shares: pd.DataFrame, commodity_id: str, measure: str, iso3: str) -> str:
     """'74%', or 'at most 45%' where the world total is published as a lower bound."""
     row = _row(shares, commodity_id, measure, iso3)
-    return _pct(share(shares, commodity_id, measure, iso3), row["share_kind"])
+    return pct(share(shares, commodity_id, measure, iso3), row["share_kind"])
 
 
 def combined_share_text(shares: pd.DataFrame, commodity_id: str, measure: str, iso3s: list[str]) -> str:
     rows = [_row(shares, commodity_id, measure, c) for c in iso3s]
     total = sum(share(shares, commodity_id, measure, c) for c in iso3s)
-    return _pct(total, "at_most" if any(r["share_kind"] == "at_most" for r in rows) else "exact")
+    return pct(total, "at_most" if any(r["share_kind"] == "at_most" for r in rows) else "exact")
 
 
 def combined_share_by_edition(commodity_id: str, iso3s: list[str]) -> pd.DataFrame:
@@ -255,7 +244,7 @@ def edition_share_text(by_edition: pd.DataFrame, which: str = "first") -> str:
     """'82% for 2022 in the 2023 edition' for the first (or last) edition of the series."""
     row = by_edition.sort_values("edition").iloc[0 if which == "first" else -1]
     kind = "at_most" if row["world_is_lower_bound"] else "exact"
-    return f"{_pct(float(row['share_pct']), kind)} for {int(row['year'])} in the {int(row['edition'])} edition"
+    return f"{pct(float(row['share_pct']), kind)} for {int(row['year'])} in the {int(row['edition'])} edition"
 
 
 def leader(shares: pd.DataFrame, commodity_id: str, measure: str) -> pd.Series:
@@ -279,21 +268,12 @@ def mineral_count(shares: pd.DataFrame) -> int:
     return int(shares["commodity_id"].nunique())
 
 
-def number_word(n: int) -> str:
-    return {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-            9: "nine", 10: "ten"}.get(int(n), str(int(n)))
-
-
 def focus_text(shares: pd.DataFrame) -> str:
     """'the DR Congo for cobalt, Indonesia for nickel, Australia and Chile for lithium'."""
     name = dict(zip(shares["country_iso3"], shares["country_name"]))
     article = {"DR Congo": "the DR Congo"}
     parts = [f"{and_list([article.get(name[c], name[c]) for c in iso3s])} for {cid}" for cid, iso3s in FOCUS.items()]
     return ", ".join(parts)
-
-
-def ordinal(n: int) -> str:
-    return {1: "first", 2: "second", 3: "third", 4: "fourth", 5: "fifth"}.get(n, f"{n}th")
 
 
 def china_led_text(shares: pd.DataFrame, measure: str) -> str:
@@ -336,10 +316,6 @@ def lower_list(items: list[str]) -> str:
     return and_list([i[:1].lower() + i[1:] for i in items])
 
 
-def and_list(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
 def overshoots(shares: pd.DataFrame, tolerance_pct: float = 2.0) -> pd.DataFrame:
     """Mineral and measure where the listed rows add to more than the printed world total
     (beyond rounding): shares are then of the printed total, and the text says so."""
@@ -352,7 +328,7 @@ def overshoot_sentence(shares: pd.DataFrame) -> str:
     over = overshoots(shares)
     if over.empty:
         return ""
-    parts = [f"{r.mineral.lower()} {r.measure} add up to {_pct(r.share_pct, 'exact')}"
+    parts = [f"{r.mineral.lower()} {r.measure} add up to {pct(r.share_pct, 'exact')}"
              for r in over.itertuples()]
     return (f"Some country figures do not fit their world total: the listed rows for "
             f"{and_list(parts)} of the total USGS prints; the shares here are of the printed total.")
@@ -362,7 +338,7 @@ def largest_share(shares: pd.DataFrame, measure: str) -> pd.Series:
     """The single largest country share among the six minerals (to test 'no monopoly')."""
     rows = shares[(shares["measure"] == measure) & shares["share_pct"].notna() & ~shares["is_aggregate"]]
     top = rows.loc[rows["share_pct"].idxmax()].copy()
-    top["text"] = _pct(float(top["share_pct"]), top["share_kind"])
+    top["text"] = pct(float(top["share_pct"]), top["share_kind"])
     return top
 
 
@@ -405,15 +381,15 @@ def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
     base = alt.Chart().encode(
         y=alt.Y("country_name:N", title=None, sort=alt.EncodingSortField("share_plot_pct", op="max", order="descending"),
                 axis=alt.Axis()),
-        tooltip=[
-            alt.Tooltip("mineral:N", title="Mineral"),
-            alt.Tooltip("measure:N", title="Measure"),
-            alt.Tooltip("country_name:N", title="Country"),
-            alt.Tooltip("label:N", title="Share of world"),
-            alt.Tooltip("published:N", title="Published value"),
-            alt.Tooltip("world_published:N", title="Published world total"),
-            alt.Tooltip("year:O", title="Data year"),
-        ],
+        tooltip=charts.tooltips(
+            ("mineral:N", "Mineral"),
+            ("measure:N", "Measure"),
+            ("country_name:N", "Country"),
+            ("label:N", "Share of world"),
+            ("published:N", "Published value"),
+            ("world_published:N", "Published world total"),
+            ("year:O", "Data year"),
+        ),
     )
     bars = base.mark_bar(height=10).encode(
         x=alt.X("share_plot_pct:Q", title="Share of world total (%)", scale=alt.Scale(domain=[0, 100])),
@@ -428,8 +404,7 @@ def concentration_chart(shares: pd.DataFrame) -> alt.Chart:
     )
     text = base.mark_text(align="left", dx=3).encode(x="share_plot_pct:Q", text="label:N")
     edition = shares_edition(shares)
-    years = sorted(shares["year"].unique())
-    year_text = "–".join(str(y) for y in years) if len(years) > 1 else str(years[0])
+    year_text = prose.span(shares["year"])
     return (
         alt.layer(bars, text, data=data)
         .properties(width=110, height=alt.Step(13))
@@ -485,7 +460,7 @@ def refined_share(refined: pd.DataFrame, commodity_id: str, year: int | None = N
 
 
 def refined_share_text(refined: pd.DataFrame, commodity_id: str, year: int | None = None, iso3: str = "CHN") -> str:
-    return _pct(refined_share(refined, commodity_id, year, iso3), "exact")
+    return pct(refined_share(refined, commodity_id, year, iso3), "exact")
 
 
 def china_refined_series(refined: pd.DataFrame) -> pd.DataFrame:
@@ -509,7 +484,7 @@ def china_peak(refined: pd.DataFrame, commodity_id: str) -> tuple[int, str]:
     s = china_refined_series(refined)
     s = s[s["commodity_id"] == commodity_id]
     top = s.loc[s["share_pct"].idxmax()]
-    return int(top["year"]), _pct(float(top["share_pct"]), "exact")
+    return int(top["year"]), pct(float(top["share_pct"]), "exact")
 
 
 def countries_in_year(refined: pd.DataFrame, commodity_id: str, year: int | None = None) -> int:
@@ -552,14 +527,14 @@ def refined_chart(refined: pd.DataFrame) -> alt.Chart:
                                                                   range=[theme.PALETTE[1], theme.PALETTE[2]]),
                         legend=alt.Legend(orient="top", direction="vertical")),
     )
-    tooltip = [
-        alt.Tooltip("series:N", title="Series"),
-        alt.Tooltip("year:Q", title="Year", format="d"),
-        alt.Tooltip("share_pct:Q", title="China's share (%)", format=".1f"),
-        alt.Tooltip("published:N", title="China's output"),
-        alt.Tooltip("total:N", title="Sum of countries with a figure"),
-        alt.Tooltip("countries_with_figure:Q", title="Countries with a figure", format="d"),
-    ]
+    tooltip = charts.tooltips(
+        ("series:N", "Series"),
+        ("year:Q", "Year", "d"),
+        ("share_pct:Q", "China's share (%)", ".1f"),
+        ("published:N", "China's output"),
+        ("total:N", "Sum of countries with a figure"),
+        ("countries_with_figure:Q", "Countries with a figure", "d"),
+    )
     line = base.mark_line(strokeWidth=2).encode(**enc)
     points = base.mark_point(size=14, filled=True).encode(**enc, tooltip=tooltip)
     return alt.layer(line, points).properties(title=title, width=400, height=220,
@@ -574,17 +549,15 @@ def rare_earths_by_edition() -> pd.DataFrame:
 
 
 def editions_text(by_edition: pd.DataFrame) -> str:
-    return f"{int(by_edition['edition'].min())}–{int(by_edition['edition'].max())}"
+    return prose.span(by_edition["edition"])
 
 
 def data_years_text(by_edition: pd.DataFrame) -> str:
-    return f"{int(by_edition['year'].min())}–{int(by_edition['year'].max())}"
+    return prose.span(by_edition["year"])
 
 
 def share_range_text(by_edition: pd.DataFrame) -> str:
-    lo, hi = by_edition["share_pct"].min(), by_edition["share_pct"].max()
-    a, b = _pct(float(lo), "exact"), _pct(float(hi), "exact")
-    return a if a == b else f"between {a.rstrip('%')} and {b}"
+    return prose.pct_range(float(by_edition["share_pct"].min()), float(by_edition["share_pct"].max()))
 
 
 # --------------------------------------------------------------------------------------
@@ -831,7 +804,7 @@ def mine_share_text(mines: pd.DataFrame, commodity_id: str, iso3: str, product: 
     row = mine_share_row(mines, commodity_id, iso3, product)
     if pd.isna(row["share_pct"]):
         raise ValueError(f"no share for {commodity_id} / {iso3}: flagged {row['value_flag']}")
-    return _pct(float(row["share_pct"]), row["share_kind"])
+    return pct(float(row["share_pct"]), row["share_kind"])
 
 
 def mine_share_rank(mines: pd.DataFrame, commodity_id: str, iso3: str, product: str | None = None) -> int:

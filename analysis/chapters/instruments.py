@@ -12,90 +12,14 @@ and overlap (award rounds draw on appropriations), so nothing here adds them up.
 """
 from __future__ import annotations
 
-import calendar
 import math
 import re
-from datetime import date
-from functools import lru_cache
 
 import altair as alt
 import pandas as pd
 
-from analysis import curated, theme
-
-# ----------------------------------------------------------------------------- sources
-
-SEED_LABELS = {
-    "ciaps2022biden": "CIAPS commentary (2022)",
-    "cheng2024friendshoring": "Cheng (2024)",
-    "sun2024battery": "Sun (2024)",
-    "ipp2025dependency": "IPP / Crebo-Rediker (2025)",
-}
-
-
-@lru_cache(maxsize=1)
-def _bib() -> dict[str, dict[str, str]]:
-    return curated.parse_bib(curated.BIB_PATH.read_text(encoding="utf-8"))
-
-
-def source_label(key: str) -> str:
-    """A short author-year label for a table cell, where a citation cannot be rendered:
-    the seeds by their usual names, other documents by issuing body and year from
-    references.bib. An unknown key raises: the curated checks should have caught it."""
-    if key in SEED_LABELS:
-        return SEED_LABELS[key]
-    entry = _bib().get(key)
-    if entry is None:
-        raise KeyError(f"source_key {key!r} is not in {curated.BIB_PATH}")
-    who = entry.get("author") or entry.get("organization") or entry.get("publisher") or key
-    who = re.sub(r"[{}]", "", who).split(",")[0].strip()
-    who = abbreviate(who)
-    year = entry.get("year") or (entry.get("date") or "")[:4]
-    return f"{who} ({year})" if year else who
-
-
-#: US agencies as the funding table and source labels abbreviate them (the caption spells them out)
-AGENCY_ABBREVIATIONS = {
-    "Department of Defense": "DoD",
-    "Department of Energy": "DOE",
-    "Department of State": "State Department",
-    "Department of the Treasury": "Treasury",
-    "Internal Revenue Service": "IRS",
-    "International Development Finance Corporation": "DFC",
-    "Defense Production Act": "DPA",
-}
-#: programme names, shortened the same way
-PROGRAMME_ABBREVIATIONS = {"Defense Production Act": "DPA", "Bipartisan Infrastructure Law": "BIL"}
-
-
-def abbreviate(name: str) -> str:
-    """'U.S. Department of Defense' -> 'DoD', so a narrow table column stays readable."""
-    out = re.sub(r"\bU\.S\. ", "", str(name))
-    for long, short in AGENCY_ABBREVIATIONS.items():
-        out = out.replace(long, short)
-    return out.replace(" / ", "/")
-
-
-# ----------------------------------------------------------------------------- dates
-
-
-def period(value: str) -> tuple[date, date, str]:
-    """First and last day of a partial ISO date, and its precision."""
-    parsed = curated.parse_partial_date(value)
-    if parsed is None:
-        raise ValueError(f"not an ISO partial date: {value!r}")
-    start, precision = parsed
-    if precision == "day":
-        end = start
-    elif precision == "month":
-        end = start.replace(day=calendar.monthrange(start.year, start.month)[1])
-    else:
-        end = date(start.year, 12, 31)
-    return start, end, precision
-
-
-PRECISION_LABELS = {"day": "Exact day", "month": "Month only", "year": "Year only"}
-
+from analysis import charts, curated, prose, theme
+from analysis.prose import PRECISION_LABELS, abbreviate, period, source_label
 
 # ----------------------------------------------------------------------------- events
 
@@ -170,9 +94,7 @@ def eo_numbers(ev: pd.DataFrame, administration: str) -> str:
     read from the titles so that the prose names them without typing them."""
     rows = ev.loc[ev["country"].eq("USA") & ev["kind"].eq("executive_order") & ev["administration"].eq(administration)]
     nums = [m.group(1) for t in rows.sort_values("date")["title_en"] if (m := re.search(r"\b(1\d{4})\b", t))]
-    if not nums:
-        return "none"
-    return nums[0] if len(nums) == 1 else ", ".join(nums[:-1]) + " and " + nums[-1]
+    return prose.and_list(nums)
 
 
 _EARLY_END = 1960  # the broken axis: acts before this year go in the narrow left panel
@@ -219,23 +141,22 @@ def timeline_chart(acts: pd.DataFrame) -> alt.HConcatChart:
                       scale=alt.Scale(domain=list(PRECISION_LABELS.values()),
                                       range=["circle", "square", "diamond"]),
                       legend=alt.Legend(orient="bottom"))
-    tooltip = [
-        alt.Tooltip("title_en:N", title="Title"),
-        alt.Tooltip("date_as_given:N", title="Date (as precise as known)"),
-        alt.Tooltip("precision:N", title="Date known to"),
-        alt.Tooltip("kind_label:N", title="Kind"),
-        alt.Tooltip("administration_label:N", title="Administration"),
-        alt.Tooltip("summary_en:N", title="Summary"),
-        alt.Tooltip("source:N", title="Source"),
-    ]
+    tooltip = charts.tooltips(
+        ("title_en:N", "Title"),
+        ("date_as_given:N", "Date (as precise as known)"),
+        ("precision:N", "Date known to"),
+        ("kind_label:N", "Kind"),
+        ("administration_label:N", "Administration"),
+        ("summary_en:N", "Summary"),
+        ("source:N", "Source"),
+    )
 
     def panel(sel: pd.DataFrame, domain: list, width: int, tick_count, show_y: bool) -> alt.LayerChart:
         x = alt.X("mid:T", title=None, scale=alt.Scale(domain=domain),
                   axis=alt.Axis(format="%Y", tickCount=tick_count, labelAngle=0))
         base = alt.Chart(sel).encode(y=y if show_y else y.axis(None))
-        span = base.transform_filter("datum.precision != 'Exact day'").mark_rule(strokeWidth=3, opacity=0.45).encode(
-            x=alt.X("start:T", scale=alt.Scale(domain=domain), title=None), x2="end:T", color=colour,
-            tooltip=tooltip)
+        span = charts.partial_date_bars(base, 0.45, x=alt.X("start:T", scale=alt.Scale(domain=domain), title=None),
+                                        color=colour, tooltip=tooltip)
         dots = base.mark_point(filled=True, size=55, opacity=1, stroke="white", strokeWidth=0.5).encode(
             x=x, color=colour, shape=shape, tooltip=tooltip)
         return alt.layer(span, dots).properties(width=width, height=alt.Step(13))
@@ -272,7 +193,6 @@ INSTRUMENT_LABELS = {
 }
 #: the same, short enough for a table column
 SHORT_INSTRUMENT_LABELS = {**INSTRUMENT_LABELS, "dpa_award": "DPA award", "other": "Other"}
-QUALIFIER_WORDS = {"=": "", "up_to": "up to ", "about": "about ", ">": "more than "}
 
 
 def funding() -> pd.DataFrame:
@@ -284,24 +204,8 @@ def _is_per_vehicle(purpose: str) -> bool:
 
 
 def format_amount(amount_usd: float, qualifier: str, per_vehicle: bool = False) -> str:
-    """'more than 60 million', 'up to 3.5 billion', '3,750 per vehicle': the qualifier
-    is part of the amount, because a ceiling or a lower bound is not a sum spent."""
-    a = float(amount_usd)
-    if a >= 1e9:
-        text = f"{a / 1e9:,.2f}".rstrip("0").rstrip(".") + " billion"
-    elif a >= 1e6:
-        text = f"{a / 1e6:,.1f}".rstrip("0").rstrip(".") + " million"
-    else:
-        text = f"{a:,.0f}"
-    if qualifier not in QUALIFIER_WORDS:
-        raise ValueError(f"unknown amount_qualifier {qualifier!r}")
-    return QUALIFIER_WORDS[qualifier] + text + (" per vehicle" if per_vehicle else "")
-
-
-def _short_programme(name: str) -> str:
-    for long, short in PROGRAMME_ABBREVIATIONS.items():
-        name = name.replace(long, short)
-    return name
+    """'more than 60 million', '3,750 per vehicle': prose.amount, per vehicle where it is a rate."""
+    return prose.amount(amount_usd, qualifier) + (" per vehicle" if per_vehicle else "")
 
 
 def funding_table(fund: pd.DataFrame) -> pd.DataFrame:
@@ -317,7 +221,7 @@ def funding_table(fund: pd.DataFrame) -> pd.DataFrame:
               for a, q, p in zip(f["amount_usd"], f["amount_qualifier"], f["purpose"])]
     return pd.DataFrame({
         "Year": f["year"].astype(int).astype(str).values,
-        "Programme": f["programme"].map(_short_programme).values,
+        "Programme": f["programme"].map(lambda p: abbreviate(p, drop_us=False)).values,
         "Instrument": f["instrument"].map(SHORT_INSTRUMENT_LABELS).values,
         "Agency": f["agency"].map(abbreviate).values,
         "Recipient": recipient.values,
@@ -411,14 +315,14 @@ def funding_chart(fund: pd.DataFrame) -> alt.Chart:
                                             range=["circle", "diamond", "triangle-down", "triangle-up"]),
                             legend=alt.Legend(orient="top", columns=2)),
             color=alt.value(theme.OTHER),
-            tooltip=[
-                alt.Tooltip("programme:N", title="Programme"),
-                alt.Tooltip("amount_text:N", title="Amount (USD)"),
-                alt.Tooltip("recipient_text:N", title="Recipient"),
-                alt.Tooltip("year:Q", title="Year", format="d"),
-                alt.Tooltip("purpose:N", title="Purpose"),
-                alt.Tooltip("source:N", title="Source"),
-            ],
+            tooltip=charts.tooltips(
+                ("programme:N", "Programme"),
+                ("amount_text:N", "Amount (USD)"),
+                ("recipient_text:N", "Recipient"),
+                ("year:Q", "Year", "d"),
+                ("purpose:N", "Purpose"),
+                ("source:N", "Source"),
+            ),
         )
         .properties(width=330, height={"step": 12, "for": "offset"})
     )

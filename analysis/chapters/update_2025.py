@@ -13,8 +13,8 @@ import re
 import altair as alt
 import pandas as pd
 
-from analysis import curated, db, theme
-from analysis.extract.commodities import labels as commodity_labels
+from analysis import charts, curated, db, prose, theme
+from analysis.prose import lower_list as words
 
 BATTERY_LABELS = {
     "lithium": "Lithium", "cobalt": "Cobalt", "nickel": "Nickel", "graphite_natural": "Graphite (natural)",
@@ -113,7 +113,7 @@ def list_count(entries: pd.DataFrame, year: int) -> int:
 
 
 def _label(entry_id: str) -> str:
-    return commodity_labels().get(entry_id, entry_id.replace("_", " ").capitalize())
+    return prose.commodity_label(entry_id)
 
 
 def _members(entries: pd.DataFrame) -> dict[int, set[str]]:
@@ -258,14 +258,6 @@ def group_split_count(entries: pd.DataFrame, group: str) -> int:
     return len([e for e in _members(entries)[2022] if group_of.get(e) == group])
 
 
-def words(items: list[str]) -> str:
-    """'a', 'a and b', 'a, b and c' in lower case, for prose."""
-    items = [i.lower() for i in items]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
 # =======================================================================================
 # Export controls of both sides, 2023-2025
 # =======================================================================================
@@ -343,12 +335,12 @@ def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
                             legend=alt.Legend(orient="top", direction="vertical")),
             shape=alt.Shape("side_label:N", title=None,
                             scale=alt.Scale(domain=sides, range=[shapes[s] for s in sides])),
-            tooltip=[
-                alt.Tooltip("date_str:N", title="Date"),
-                alt.Tooltip("title_en:N", title="Act"),
-                alt.Tooltip("summary_en:N", title="What it does"),
-                alt.Tooltip("primary_source:N", title="Primary source"),
-            ],
+            tooltip=charts.tooltips(
+                ("date_str:N", "Date"),
+                ("title_en:N", "Act"),
+                ("summary_en:N", "What it does"),
+                ("primary_source:N", "Primary source"),
+            ),
         )
         .properties(width=250, height=alt.Step(36))  # room for a label on three lines
     )
@@ -407,15 +399,7 @@ def partial_years(trade: pd.DataFrame, n: int = 3) -> list[int]:
 
 def partial_months(trade: pd.DataFrame) -> str:
     """'January–April' from the period code ('2026-01..04'); one span for all partial rows."""
-    spans = set(partial(trade)["period"].str[5:])
-    if len(spans) != 1:
-        raise ValueError(f"partial-year rows cover different months: {sorted(spans)}")
-    first, last = spans.pop().split("..")
-    return f"{_MONTHS[int(first) - 1]}–{_MONTHS[int(last) - 1]}"
-
-
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"]
+    return prose.partial_period_label(partial(trade)["period"])
 
 
 def import_value_musd(trade: pd.DataFrame, heading: str, year: int, partial_year: bool = False) -> float:
@@ -427,13 +411,9 @@ def import_value_musd(trade: pd.DataFrame, heading: str, year: int, partial_year
     return float(rows["value_musd"].iloc[0])
 
 
-def fmt_musd(value: float) -> str:
-    return f"{value:,.1f}"
-
-
 def value_str(trade: pd.DataFrame, heading: str, year: int, partial_year: bool = False) -> str:
     """An import value for prose, in million USD with one decimal."""
-    return fmt_musd(import_value_musd(trade, heading, year, partial_year))
+    return prose.musd(import_value_musd(trade, heading, year, partial_year))
 
 
 def count_annual_falls(trade: pd.DataFrame, year: int) -> int:
@@ -563,7 +543,7 @@ def imports_chart(trade: pd.DataFrame) -> alt.Chart:
     a = annual(trade).copy()
     a["when"] = pd.to_datetime(a["year"].astype(str) + "-07-01")
     a["panel"] = ("HTS " + a["hts_heading"] + ": " + a["covers"]).map(lambda t: theme.wrap_label(t, 38))
-    a["value_str"] = a["value_musd"].map(fmt_musd)
+    a["value_str"] = a["value_musd"].map(prose.musd)
     rules = _control_rules(trade)
     rules["panel"] = rules["hts_heading"].map(dict(zip(a["hts_heading"], a["panel"])))
     a["layer"], rules["layer"] = "value", "control"
@@ -577,14 +557,18 @@ def imports_chart(trade: pd.DataFrame) -> alt.Chart:
     line = alt.Chart().mark_line(point=alt.OverlayMarkDef(size=30)).encode(
         x=x, color=alt.Color("layer_label:N"),
         y=alt.Y("value_musd:Q", title="Million USD"),
-        tooltip=[alt.Tooltip("hts_heading:N", title="HTS heading"), alt.Tooltip("hts_description:N", title="Heading (USITC)"),
-                 alt.Tooltip("year:O", title="Year"), alt.Tooltip("value_str:N", title="Imports from China (million USD)")],
+        tooltip=charts.tooltips(
+                 ("hts_heading:N", "HTS heading"),
+                 ("hts_description:N", "Heading (USITC)"),
+                 ("year:O", "Year"),
+                 ("value_str:N", "Imports from China (million USD)"),
+             ),
     ).transform_filter(alt.datum.layer == "value")
     rule = alt.Chart().mark_rule(strokeDash=[4, 3]).encode(
         x=x,
         color=alt.Color("layer_label:N", title=None, legend=alt.Legend(orient="top", symbolType="stroke"),
                         scale=alt.Scale(domain=[LINE_LABEL, RULE_LABEL], range=[theme.CHINA, "#444444"])),
-        tooltip=[alt.Tooltip("date_str:N", title="Announced"), alt.Tooltip("act:N", title="China's measure")],
+        tooltip=charts.tooltips(("date_str:N", "Announced"), ("act:N", "China's measure")),
     ).transform_filter(alt.datum.layer == "control")
     return (
         alt.layer(rule, line, data=data)
@@ -605,10 +589,10 @@ def jan_apr_table(trade: pd.DataFrame) -> pd.DataFrame:
     years = partial_years(trade)
     p = partial(trade)
     wide = p[p["year"].isin(years)].pivot_table(index=["hts_heading", "covers"], columns="year", values="value_musd", aggfunc="sum")
-    months = partial_months(trade).replace("January", "Jan").replace("April", "Apr")
+    months = prose.partial_period_label(p["period"], abbreviated=True)
     out = pd.DataFrame({"HTS heading": [h for h, _ in wide.index], "Covers": [c for _, c in wide.index]})
     for y in years:
-        out[f"{months} {y} (million USD)"] = [fmt_musd(v) for v in wide[y]]
+        out[f"{months} {y} (million USD)"] = [prose.musd(v) for v in wide[y]]
     a, b = years[-2], years[-1]
     out[f"{b} vs {a} (%)"] = [change_pct(x, y) if x else "n/a" for x, y in zip(wide[a], wide[b])]
     return out

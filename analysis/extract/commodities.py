@@ -22,7 +22,6 @@ from analysis.errors import ExtractError
 from analysis.paths import REFERENCE_DIR
 
 COMMODITIES_CSV = REFERENCE_DIR / "commodities.csv"
-LABELS_CSV = REFERENCE_DIR / "commodity_labels.csv"
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,10 +60,3 @@ def mcs_chapter_id(name: object, *, file: str, column: str | None = None, row: i
 
 def known_names() -> frozenset[str]:
     return frozenset(_table())
-
-
-@functools.lru_cache(maxsize=1)
-def labels() -> dict[str, str]:
-    """English display label per commodity_id (for figures and tables)."""
-    table = pd.read_csv(LABELS_CSV, dtype=str, keep_default_na=False)
-    return dict(zip(table["commodity_id"], table["label_en"]))

@@ -1,6 +1,6 @@
 -- Official corrections published after a release, as the extracts applied them: one row
 -- per erratum with the value as published, as corrected, and its citation.
--- $errata_csv: path of data/reference/errata.csv.
+-- The errata are the reviewed reference table data/reference/errata.csv (a view in analysis.db).
 WITH applied AS (
     SELECT errata_id, count(*) AS rows_corrected FROM core_usgs_mcs__world_reserves
     WHERE errata_id IS NOT NULL GROUP BY errata_id
@@ -17,7 +17,7 @@ SELECT
     e.value_corrected,
     e.source,
     coalesce(sum(a.rows_corrected), 0)::INTEGER AS rows_corrected
-FROM read_csv($errata_csv, all_varchar = true) AS e
+FROM core_reference__errata AS e
 LEFT JOIN applied AS a USING (errata_id)
 GROUP BY ALL
 ORDER BY e.edition, e.commodity_id, e.country_name
