@@ -10,6 +10,8 @@ REFERENCE_DIR = DATA_DIR / "reference"
 CURATED_DIR = DATA_DIR / "curated"
 SOURCES_CSV = DATA_DIR / "sources.csv"
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+#: what the extract build wrote (tables, row counts, inputs), beside the parquet files
+MANIFEST = "_manifest.json"
 
 
 def sources_csv() -> Path:

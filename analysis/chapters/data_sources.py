@@ -1,8 +1,12 @@
 """Appendix A: the releases the book is built from, as the source manifest records them."""
 from __future__ import annotations
 
+import json
+import re
+
 import pandas as pd
 
+from analysis import db, metadata, paths
 from analysis.paths import SOURCES_CSV
 
 
@@ -23,10 +27,7 @@ def sources_table() -> pd.DataFrame:
 
 def errata_table() -> pd.DataFrame:
     """Official corrections, as applied: a reader citing a figure can see what changed."""
-    from analysis import db
-    from analysis.paths import REFERENCE_DIR
-
-    errata = db.query("errata_applied", errata_csv=str(REFERENCE_DIR / "errata.csv"))
+    errata = db.query("errata_applied")
     return errata.rename(columns={
         "edition": "Edition", "commodity_id": "Commodity", "country_name": "Country", "year": "Year",
         "value_published": "As published", "value_corrected": "Corrected", "source": "Source",
@@ -36,8 +37,6 @@ def errata_table() -> pd.DataFrame:
 
 def revisions_summary() -> pd.DataFrame:
     """How much each new edition of the MCS revised the previous one's figures."""
-    from analysis import db
-
     table = db.query("revisions_by_edition")
     table["table"] = table["table"].str.replace("world_", "", regex=False).str.capitalize()
     table.insert(0, "Editions", table.pop("edition_from").astype(str) + " → " + table.pop("edition_to").astype(str))
@@ -48,27 +47,20 @@ def revisions_summary() -> pd.DataFrame:
 
 
 def _first_sentence(text: str) -> str:
-    import re
-
     return re.split(r"(?<!Fig)(?<!\bT)(?<!\bno)\. (?=[A-Z])", text, maxsplit=1)[0].rstrip(".") + "."
 
 
 def extract_tables() -> pd.DataFrame:
-    """The data dictionary in brief, from the tables' own metadata and the build manifest,
-    so it can never drift from what the extract step writes."""
-    import json
-
-    from analysis import paths
-    from analysis.extract.pipeline import MANIFEST, load_registry
-
-    manifest = json.loads((paths.extracts_dir() / MANIFEST).read_text(encoding="utf-8"))
+    """The data dictionary in brief, from the tables' own metadata (the extract modules'
+    .meta.yml sidecars) and the build manifest, so it can never drift from what the
+    extract step writes."""
+    manifest = json.loads((paths.extracts_dir() / paths.MANIFEST).read_text(encoding="utf-8"))
     rows = []
-    for module in load_registry().values():
-        for table, resource in module.RESOURCES.items():
-            rows.append({
-                "Table": table,
-                "What it holds": _first_sentence(resource["description"]),
-                "One row per": ", ".join(resource["primary_key"]),
-                "Rows": f"{manifest['tables'][table]['rows']:,}",
-            })
+    for table, resource in metadata.all_resources().items():
+        rows.append({
+            "Table": table,
+            "What it holds": _first_sentence(resource["description"]),
+            "One row per": ", ".join(resource["primary_key"]),
+            "Rows": f"{manifest['tables'][table]['rows']:,}",
+        })
     return pd.DataFrame(rows)

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.countries import harmonise
 from analysis.extract.quirks import NOT_AVAILABLE, UnparseableValue, parse_value
@@ -34,36 +35,7 @@ COLUMNS = ["Country", "commodity_code", "commodity_desc", "Sub-commodity", "year
 MAPPING = REFERENCE_DIR / "bgs_commodities.csv"
 
 TABLE = "core_bgs__world_production"
-RESOURCES = {
-    TABLE: {
-        "description": (
-            "Mineral production by country and year, British Geological Survey World Mineral "
-            "Statistics 1970-2021 (export df_ukgs.csv.gz), including refined cobalt and nickel "
-            "smelter/refinery output by country. Blank cells are kept as rows with a null value "
-            "and value_flag `not_available`. Contains British Geological Survey materials (c) UKRI."
-        ),
-        "primary_key": ["commodity", "sub_commodity", "country_name", "year"],
-        "fields": {
-            "commodity": {"type": "string", "description": "BGS commodity as published (`cobalt refined`)"},
-            "commodity_code": {"type": "integer", "description": "BGS commodity code"},
-            "sub_commodity": {"type": "string", "description": "BGS sub-commodity as published; empty string where BGS gives none"},
-            "commodity_id": {"type": "string", "description": "report vocabulary (`cobalt`, `nickel` ...); null for natural gas, crude oil, uranium"},
-            "stage": {"type": "string", "description": "`mine`, `smelter`, `refinery`, `plant` or `production` (fuels)"},
-            "basis": {"type": "string", "description": "what is weighed: `metal content`, `gross weight`, `Li content`, `REO`, `compound weight` ..."},
-            "country_name_source": {"type": "string", "description": "country as published"},
-            "country_name": {"type": "string", "description": "harmonised short name; dissolved states keep their own name (Soviet Union, Yugoslavia ...)"},
-            "country_iso3": {"type": "string", "description": "ISO 3166-1 alpha-3, or ISO 3166-3 for dissolved states (SUN, YUG, CSK, DDR, SCG, YMD, NTZ)"},
-            "is_aggregate": {"type": "boolean", "description": "true for aggregates (none in this export)"},
-            "year": {"type": "integer", "description": "data year"},
-            "value": {"type": "number", "description": "production in `unit`"},
-            "unit": {"type": "string", "description": "`t` (metric tonnes), `million_m3` (natural gas), `t_u` (tonnes of uranium)"},
-            "value_original": {"type": "string", "description": "cell as published"},
-            "value_flag": {"type": "string", "description": "`not_available` for blank cells, else null"},
-            "source_file": {"type": "string", "description": "path inside the release"},
-            "source_row": {"type": "integer", "description": "1-based line in the decompressed CSV (header = line 1)"},
-        },
-    }
-}
+RESOURCES = metadata.resources("bgs")  # bgs.meta.yml: tables, keys, fields and types
 
 
 def _mapping() -> pd.DataFrame:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.countries import harmonise
 
@@ -36,39 +37,7 @@ NON_COUNTRY_PARTNERS = {
 }
 
 TABLE = "core_comtrade__china_hs2846_imports"
-RESOURCES = {
-    TABLE: {
-        "description": (
-            "China's annual imports of HS 2846 (compounds of rare-earth metals, yttrium or "
-            "scandium) by partner of origin, UN Comtrade, 1993-2024, as reported by China. "
-            "`value_usd` is Comtrade's primaryValue, which is the CIF value for China's imports. "
-            "The World row is China's total; partners sum to it within 1 USD."
-        ),
-        "primary_key": ["year", "partner_code"],
-        "fields": {
-            "year": {"type": "integer", "description": "reference year"},
-            "flow": {"type": "string", "description": "`imports` (Comtrade flow M)"},
-            "reporter_iso3": {"type": "string", "description": "`CHN`"},
-            "hs_code": {"type": "string", "description": "`2846`"},
-            "classification": {"type": "string", "description": "HS edition the year was reported in (H0 ... H6)"},
-            "partner_code": {"type": "integer", "description": "Comtrade partner code (M49-based; 0 = World)"},
-            "partner_iso3_source": {"type": "string", "description": "Comtrade's partnerISO as published (W00, _X, X2 for non-countries)"},
-            "partner_name_source": {"type": "string", "description": "Comtrade's partnerDesc as published"},
-            "partner_name": {"type": "string", "description": "harmonised short name"},
-            "partner_iso3": {"type": "string", "description": "ISO 3166-1 alpha-3; null for aggregates"},
-            "is_aggregate": {"type": "boolean", "description": "true for World and Comtrade's non-country partners"},
-            "aggregate_kind": {"type": "string", "description": "`world_total`, `unallocated`, `other_countries`, `region` or null"},
-            "value_usd": {"type": "number", "description": "primaryValue = CIF value, US dollars"},
-            "net_weight_kg": {"type": "number", "description": "net weight, kg; null where not reported (Comtrade writes 0 with no unit before 2000)"},
-            "is_net_weight_estimated": {"type": "boolean", "description": "Comtrade's isNetWgtEstimated"},
-            "quantity": {"type": "number", "description": "quantity in `quantity_unit`; null where not reported"},
-            "quantity_unit": {"type": "string", "description": "Comtrade qtyUnitAbbr (`kg`), null where N/A"},
-            "is_reported": {"type": "boolean", "description": "Comtrade's isReported (false where Comtrade derived the record)"},
-            "source_file": {"type": "string", "description": "path inside the release"},
-            "source_row": {"type": "integer", "description": "1-based position of the record in the response's `data` array"},
-        },
-    }
-}
+RESOURCES = metadata.resources("comtrade")  # comtrade.meta.yml: tables, keys, fields and types
 
 
 def _load(path: Path, rel: str) -> dict:

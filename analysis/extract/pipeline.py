@@ -39,12 +39,12 @@ import pandas as pd
 from analysis.acquire import manifest_view, sha256, verify_raw
 from analysis.errors import ExtractError, PipelineError, SourceError, ValidationError
 from analysis.extract.schema import kind_of
-from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR, sources_csv
+from analysis.metadata import SOURCES
+from analysis.paths import MANIFEST, REFERENCE_DIR, ROOT, SQL_DIR, sources_csv
 
 # Every source family, in build order. Each is a module in analysis/extract/ exposing
-# RESOURCES and extract(raw) -> {table: DataFrame}.
-REGISTRY: tuple[str, ...] = ("usgs_mcs_world", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree")
-MANIFEST = "_manifest.json"
+# RESOURCES (read from its .meta.yml sidecar) and extract(raw) -> {table: DataFrame}.
+REGISTRY: tuple[str, ...] = SOURCES
 MAX_ROWS_SHOWN = 5
 _TABLE_NAME = re.compile(r"\b((?:raw|core|out)_[a-z0-9_]+__[a-z0-9_]+)\b")
 
@@ -228,7 +228,8 @@ def _code_files() -> list[Path]:
     """What an extract is a function of besides the raw files: the extract code, the
     shared modules it imports, the validation SQL and the reviewed reference files."""
     analysis = ROOT / "analysis"
-    return sorted([*(analysis / "extract").glob("*.py"), analysis / "errors.py", analysis / "paths.py",
+    return sorted([*(analysis / "extract").glob("*.py"), *(analysis / "extract").glob("*.meta.yml"),
+                   analysis / "metadata.py", analysis / "errors.py", analysis / "paths.py",
                    analysis / "db.py", *(analysis / "sql" / "validate").glob("*.sql"), *REFERENCE_DIR.glob("*.csv")])
 
 

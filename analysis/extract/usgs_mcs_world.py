@@ -40,6 +40,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.schema import typed
 from analysis.extract import corrections, quirks
@@ -106,73 +107,7 @@ COLUMNS = [
 ]
 RESERVE_COLUMNS = COLUMNS  # same shape; `stage` is always "reserves", `year` the reserves year
 
-_COMMON_FIELDS = {
-    "edition": ("int64", "MCS edition (publication year)"),
-    "commodity_id": ("string", "MCS chapter id from data/reference/commodities.csv (mcs_chapter_id), stable across editions"),
-    "commodity_name": ("string", "commodity (chapter) name as published"),
-    "stage": ("string", "mine, refinery, smelter, plant, primary, production, capacity or reserves, from the statistic label"),
-    "product": ("string", "the rest of the statistic label, lower case, units and 'estimated' removed (e.g. 'contained cobalt')"),
-    "country_name": ("string", "harmonised short country name; for aggregates 'World' or 'Other countries' or the group name"),
-    "country_iso3": ("string", "ISO 3166-1 alpha-3; null for aggregates"),
-    "is_aggregate": ("bool", "true for world totals, 'Other countries' and country groups"),
-    "aggregate_kind": ("string", "world_total, other_countries, region, ... or null"),
-    "country_name_source": ("string", "country cell as published, footnote digits and all"),
-    "year": ("int64", "data year (reserves: the year the release states, else edition - 1)"),
-    "value": ("float64", "value in `unit`; null when withheld, a bound, a range or qualitative"),
-    "unit": ("string", "normalised unit: t (metric tons) for mass; carat, m3 or l for the others"),
-    "value_original": ("string", "cell as published (before any erratum)"),
-    "unit_original": ("string", "unit as published (column-name token or unit column)"),
-    "value_flag": ("string", "flag from analysis.extract.quirks.FLAGS or null"),
-    "is_estimate": ("bool", "published as an estimate ('e' prefix, '_est_' column, 'estimated' label)"),
-    "value_low": ("float64", "lower bound / range low, in `unit`"),
-    "value_high": ("float64", "upper bound / range high, in `unit`"),
-    "source_file": ("string", "path of the file inside the release mirror"),
-    "source_row": ("int64", "1-based line in the source file (header is line 1)"),
-    "errata_id": ("string", "id in data/reference/errata.csv when a published correction was applied"),
-    "unit_read": ("string", "unit the published cell was converted from: unit_original, unless the release's own note "
-                            "states the table's unit or a reviewed unit correction applies"),
-    "unit_correction_id": ("string", "why unit_read differs from unit_original: 'note:<column>' (the release's note in that "
-                                     "column states the unit) or an id in data/reference/unit_corrections.csv; else null"),
-}
-
-RESOURCES: dict[str, dict] = {
-    PRODUCTION: {
-        "description": "USGS MCS world production and capacity by country, stage and year, per edition (2023-2026).",
-        "primary_key": ["edition", "commodity_id", "stage", "product", "country_name", "year"],
-        "fields": {k: {"type": t, "description": d} for k, (t, d) in _COMMON_FIELDS.items()},
-    },
-    RESERVES: {
-        "description": "USGS MCS world reserves by country, per edition (2023-2026).",
-        "primary_key": ["edition", "commodity_id", "product", "country_name"],
-        "fields": {k: {"type": t, "description": d} for k, (t, d) in _COMMON_FIELDS.items()},
-    },
-    REVISIONS: {
-        "description": "World production and reserves values that changed between two consecutive MCS editions "
-                       "for the same commodity, stage, product key, country and year.",
-        "primary_key": ["commodity_id", "table", "stage", "product_key", "country_name", "year", "edition_from", "edition_to"],
-        "edition_column": "edition_to",
-        "fields": {
-            "commodity_id": {"type": "string", "description": "MCS chapter id"},
-            "table": {"type": "string", "description": "world_production or world_reserves"},
-            "stage": {"type": "string", "description": "stage as in the world tables"},
-            "product_key": {"type": "string", "description": "normalised product key used for matching (see _product_key)"},
-            "product_from": {"type": "string", "description": "product label in the earlier edition"},
-            "product_to": {"type": "string", "description": "product label in the later edition"},
-            "country_name": {"type": "string", "description": "harmonised country name (aggregates: World / Other countries)"},
-            "country_iso3": {"type": "string", "description": "ISO3, null for aggregates"},
-            "aggregate_kind": {"type": "string", "description": "aggregate kind or null"},
-            "year": {"type": "int64", "description": "data year"},
-            "edition_from": {"type": "int64", "description": "earlier edition"},
-            "edition_to": {"type": "int64", "description": "later edition"},
-            "value_from": {"type": "float64", "description": "value (normalised unit) in the earlier edition"},
-            "value_to": {"type": "float64", "description": "value (normalised unit) in the later edition"},
-            "unit": {"type": "string", "description": "normalised unit"},
-            "flag_from": {"type": "string", "description": "value_flag in the earlier edition"},
-            "flag_to": {"type": "string", "description": "value_flag in the later edition"},
-            "change_pct": {"type": "float64", "description": "100 * (value_to - value_from) / value_from; null when either is null or value_from is 0"},
-        },
-    },
-}
+RESOURCES = metadata.resources("usgs_mcs_world")  # usgs_mcs_world.meta.yml: tables, keys, fields and types
 
 # --------------------------------------------------------------------------- labels
 _STAGE_RULES = [  # first match wins

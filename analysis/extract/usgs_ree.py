@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.schema import typed
 from analysis.extract import countries as _countries
@@ -52,48 +53,7 @@ _COMMON = {
     "value_original": {"type": "string", "description": "cell as published"},
     "value_flag": {"type": "string", "description": "`withheld`, `not_available`, `zero` or null (vocabulary of analysis.extract.quirks)"},
 }
-RESOURCES = {
-    US_HISTORY: {
-        "description": (
-            "US rare-earth statistics 1900-2020 (production, imports, exports, apparent "
-            "consumption, unit values) and world production, USGS Data Series 140 "
-            "(last modified 2023-09-27). Quantities in metric tons of rare-earth oxide (REO) equivalent."
-        ),
-        "primary_key": ["statistic", "year"],
-        "fields": {
-            "statistic": {"type": "string", "description": "`production`, `imports`, `exports`, `apparent_consumption`, `unit_value`, `unit_value_1998_usd`, `world_production`"},
-            "statistic_source": {"type": "string", "description": "column header as published"},
-            "year": {"type": "integer", "description": "data year"},
-            **_COMMON,
-            "is_computed": {"type": "boolean", "description": "true where the cell is a spreadsheet formula (2001-2006 apparent consumption = imports - exports); value is the result stored in the file"},
-            "source_file": {"type": "string", "description": "path inside the release"},
-            "source_row": {"type": "integer", "description": "1-based row in the worksheet"},
-        },
-    },
-    WORLD_MYB: {
-        "description": (
-            "World mine production of rare earths by country, 2018-2022, metric tons REO "
-            "equivalent, USGS Minerals Yearbook 2022 Rare Earths, Table 8 (data through "
-            "April 1, 2024). Includes the table's Total row as an aggregate (world_total)."
-        ),
-        "primary_key": ["country_name", "year"],
-        "fields": {
-            "country_name_source": {"type": "string", "description": "as published, footnote marks and all"},
-            "country_name": {"type": "string", "description": "harmonised short name"},
-            "country_iso3": {"type": "string", "description": "ISO 3166-1 alpha-3; null for the total"},
-            "is_aggregate": {"type": "boolean", "description": "true for the Total row"},
-            "aggregate_kind": {"type": "string", "description": "`world_total` for the Total row"},
-            "year": {"type": "integer", "description": "data year"},
-            **_COMMON,
-            "is_estimate": {"type": "boolean", "description": "estimated (an `e` on the cell or glued to the country name)"},
-            "is_revised": {"type": "boolean", "description": "revised since the previous yearbook (`r`)"},
-            "footnotes": {"type": "string", "description": "texts of the footnotes attached to the row or cell, ` | `-separated"},
-            "source_file": {"type": "string", "description": "path inside the release"},
-            "source_sheet": {"type": "string", "description": "worksheet (`T8`)"},
-            "source_row": {"type": "integer", "description": "1-based row in the worksheet"},
-        },
-    },
-}
+RESOURCES = metadata.resources("usgs_ree")  # usgs_ree.meta.yml: tables, keys, fields and types
 
 
 def _sheet_rows(path: Path, rel: str, sheet: str | None, *, formulas: bool = False) -> list[tuple]:

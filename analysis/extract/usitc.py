@@ -27,6 +27,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.countries import harmonise
 
@@ -65,38 +66,7 @@ UNITS = {
 }
 
 TABLE = "core_usitc__trade"
-RESOURCES = {
-    TABLE: {
-        "description": (
-            "US imports for consumption (customs value) and domestic exports (FAS value) by "
-            "HTS-4 heading and partner, USITC DataWeb, 1993-2025 full years and January-April "
-            "of every year 1993-2026. Covers 18 SELECTED partner countries only: there is no "
-            "world total, and a share of these partners is not a share of all US trade. "
-            "Values are split by the unit of quantity of the underlying HTS-10 lines "
-            "(`quantity_basis`); sum over it for a heading's total value."
-        ),
-        "primary_key": ["flow", "hts_heading", "partner_name", "measure", "quantity_basis", "year", "period"],
-        "fields": {
-            "flow": {"type": "string", "description": "`imports_for_consumption` or `domestic_exports`"},
-            "hts_heading": {"type": "string", "description": "HTS 4-digit heading, e.g. `2846`"},
-            "hts_description": {"type": "string", "description": "heading description as published"},
-            "partner_name_source": {"type": "string", "description": "partner as published"},
-            "partner_name": {"type": "string", "description": "harmonised short country name"},
-            "partner_iso3": {"type": "string", "description": "ISO 3166-1 alpha-3"},
-            "measure": {"type": "string", "description": "`value_usd` (customs value for imports, FAS value for exports), `quantity_first_unit` or `quantity_second_unit`"},
-            "quantity_basis": {"type": "string", "description": "DataWeb's unit of quantity for the row (`kilograms`, `number`, `no units collected` ...); for value rows, the unit of quantity of the HTS-10 lines whose value this is"},
-            "value": {"type": "number", "description": "the measure, in `unit`"},
-            "unit": {"type": "string", "description": "`usd` for value rows; for quantities `kg`, `t`, `g`, `number`, `kg_component` (content of the named element) ...; null where DataWeb collects no quantity"},
-            "year": {"type": "integer", "description": "calendar year"},
-            "period": {"type": "string", "description": "`annual`, or the months covered of a partial year, e.g. `2026-01..04`"},
-            "is_partial_year": {"type": "boolean", "description": "true for year-to-date rows; never compare them with `annual` rows"},
-            "suppressed": {"type": "number", "description": "DataWeb's `<year>_Suppressed` cell for quantity rows as published (non-zero where part of the quantity is suppressed); null for value rows"},
-            "source_file": {"type": "string", "description": "path inside the release"},
-            "source_sheet": {"type": "string", "description": "worksheet"},
-            "source_row": {"type": "integer", "description": "1-based row in the worksheet"},
-        },
-    }
-}
+RESOURCES = metadata.resources("usitc")  # usitc.meta.yml: tables, keys, fields and types
 
 
 def _rows(path: Path, rel: str) -> dict[str, list[tuple]]:
