@@ -29,12 +29,13 @@ from analysis.curated import parse_partial_date
 # ----------------------------------------------------------------------------- lists and counts
 
 
-def and_list(items: Iterable[str], empty: str = "none") -> str:
-    """'A', 'A and B', 'A, B and C'; `empty` when there is nothing to list."""
+def and_list(items: Iterable[str], empty: str = "none", sep: str = ", ", last: str = " and ") -> str:
+    """'A', 'A and B', 'A, B and C'; `empty` when there is nothing to list. Items that hold
+    commas of their own are listed with sep='; ', last='; and '."""
     items = [str(i) for i in items]
     if not items:
         return empty
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    return items[0] if len(items) == 1 else sep.join(items[:-1]) + last + items[-1]
 
 
 def lower_list(items: Iterable[str]) -> str:

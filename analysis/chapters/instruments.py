@@ -109,10 +109,9 @@ def early_acts(acts: pd.DataFrame) -> pd.DataFrame:
 def early_acts_text(acts: pd.DataFrame) -> str:
     """'Two statutes stand' (capitalised, for the start of a sentence): counted, not typed."""
     early = early_acts(acts)
-    words = {1: "One", 2: "Two", 3: "Three", 4: "Four", 5: "Five"}
     noun = "statute" if early["kind"].eq("law").all() else "act"
     n = len(early)
-    return f"{words.get(n, str(n))} {noun}{' stands' if n == 1 else 's stand'}"
+    return f"{prose.number_word(n).capitalize()} {noun}{' stands' if n == 1 else 's stand'}"
 
 
 def timeline_chart(acts: pd.DataFrame) -> alt.HConcatChart:

@@ -300,12 +300,12 @@ def eo_titles(events: pd.DataFrame) -> str:
     parts = []
     for r in eos.itertuples():
         number, _, title = r.label.partition(": ")
-        parts.append(f"{title} ({number}, {r.when.day} {_MONTHS[r.when.month - 1]})")
+        parts.append(f"{title} ({number}, {r.when.day} {prose.MONTHS[r.when.month - 1]})")
     return words_keep_case(parts)
 
 
 def words_keep_case(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else "; ".join(items[:-1]) + "; and " + items[-1]
+    return prose.and_list(items, sep="; ", last="; and ")
 
 
 def count_side_in_year(events: pd.DataFrame, side: str, year: int) -> int:
@@ -443,7 +443,7 @@ def event_year(event_id: str) -> int:
 def event_month(event_id: str) -> str:
     """'November 2025', from the events table."""
     d = event_date(event_id)
-    return f"{_MONTHS[d.month - 1]} {d.year}"
+    return f"{prose.MONTHS[d.month - 1]} {d.year}"
 
 
 def before_control_text(trade: pd.DataFrame, heading: str, event_id: str) -> str:
@@ -471,25 +471,15 @@ def last_control_year(events: pd.DataFrame) -> int:
 
 def control_years_text(events: pd.DataFrame) -> str:
     """'2023–2025': the years of China's control announcements in the events table."""
-    years = events.loc[events["side"] == "china_control", "when"].dt.year
-    return f"{int(years.min())}–{int(years.max())}"
+    return prose.span(events.loc[events["side"] == "china_control", "when"].dt.year)
 
 
 def annual_years_text(trade: pd.DataFrame) -> str:
-    years = annual(trade)["year"]
-    return f"{int(years.min())}–{int(years.max())}"
+    return prose.span(annual(trade)["year"])
 
 
-def number_word(n: int) -> str:
-    return {0: "none", 1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight",
-            9: "nine", 10: "ten"}.get(int(n), str(int(n)))
-
-
-def of_phrase(k: int, n: int) -> str:
-    """'all six', 'five of the six', 'none of the six'."""
-    if k == n:
-        return f"all {number_word(n)}"
-    return f"{number_word(k)} of the {number_word(n)}"
+number_word = prose.number_word
+of_phrase = prose.of_phrase
 
 
 def heading_description(trade: pd.DataFrame, heading: str) -> str:
