@@ -11,7 +11,16 @@ from typing import Iterable
 import altair as alt
 import pandas as pd
 
-from analysis import prose
+from analysis import prose, theme
+
+#: verdict colours (Appendix B and the findings chapter): agreement in greens, disagreement
+#: in warm tones that are not China's orange (China's colour is kept for China), the
+#: undecided in greys. Darker and lighter of one hue for the two that hold and the two that
+#: fail; every colour with 3:1 contrast on white (the theme's rule 4), none China's or the US blue.
+VERDICT_COLOURS = {
+    "consistent": "#005F46", "confirmed": "#009E73", "differs": "#AA4499", "contradicted": "#6A1B4D",
+    "different_basis": "#8C6D00", "contradiction": "#332288", "not_checkable": theme.MUTED,
+}
 
 
 def tooltips(*fields: tuple[str, ...]) -> list[alt.Tooltip]:

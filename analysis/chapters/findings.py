@@ -13,7 +13,7 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from analysis import theme, verdicts
+from analysis import charts, prose, theme, verdicts
 
 HOLD = ("consistent", "confirmed")
 FAIL = ("differs", "contradicted")
@@ -180,7 +180,7 @@ def not_checkable_kinds(v: pd.DataFrame) -> dict[str, int]:
 
 def not_checkable_text(v: pd.DataFrame) -> str:
     kinds = [f"{n} {kind}" for kind, n in not_checkable_kinds(v).items() if n]
-    return ", ".join(kinds[:-1]) + " and " + kinds[-1] if len(kinds) > 1 else "".join(kinds)
+    return prose.and_list(kinds, empty="")
 
 
 def gap_data(v: pd.DataFrame) -> pd.DataFrame:
@@ -217,8 +217,7 @@ def gap_chart(v: pd.DataFrame) -> alt.Chart:
     ])
     long["verdict_shown"] = long["kind"].where(long["kind"] == "Claimed by the source", long["verdict_label"])
     present = [verdicts.VERDICTS[k] for k in verdicts.VERDICTS if verdicts.VERDICTS[k] in set(long["verdict_shown"])]
-    from analysis.chapters.verification import COLOURS
-    colour = {verdicts.VERDICTS[k]: c for k, c in COLOURS.items()}
+    colour = {verdicts.VERDICTS[k]: c for k, c in charts.VERDICT_COLOURS.items()}
     domain = ["Claimed by the source"] + present
     rng = ["#000000"] + [colour[k] for k in present]
     y = alt.Y("label:N", sort=order, title=None,

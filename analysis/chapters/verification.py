@@ -12,16 +12,9 @@ from functools import lru_cache
 import altair as alt
 import pandas as pd
 
-from analysis import theme, verdicts  # noqa: F401  (theme: registers the book's chart theme)
+from analysis import charts, prose, theme, verdicts  # noqa: F401  (theme: registers the book's chart theme)
 
-#: verdict colours: agreement in greens, disagreement in warm tones that are not China's
-#: orange (China's colour is kept for China), the undecided in greys
-# Darker and lighter of one hue for the two that hold and the two that fail; every colour
-# with 3:1 contrast on white (the theme's rule 4), none China's or the US blue.
-COLOURS = {
-    "consistent": "#005F46", "confirmed": "#009E73", "differs": "#AA4499", "contradicted": "#6A1B4D",
-    "different_basis": "#8C6D00", "contradiction": "#332288", "not_checkable": theme.MUTED,
-}
+COLOURS = charts.VERDICT_COLOURS
 HOLD = ("consistent", "confirmed")
 FAIL = ("differs", "contradicted")
 
@@ -37,12 +30,8 @@ def count(v: pd.DataFrame, *codes: str, source: str | None = None) -> int:
     return int(len(rows) if not codes else rows["verdict"].isin(codes).sum())
 
 
-NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
-
-
 def n_sources(v: pd.DataFrame) -> str:
-    n = int(v["source"].nunique())
-    return NUMBER_WORDS[n] if n < len(NUMBER_WORDS) else str(n)
+    return prose.number_word(v["source"].nunique())
 
 
 def n_decided(v: pd.DataFrame) -> int:
