@@ -15,7 +15,7 @@ import yaml
 
 EXTRACT_DIR = Path(__file__).resolve().parent / "extract"
 #: every source family, in build order (a module `analysis/extract/<name>.py` each)
-SOURCES: tuple[str, ...] = ("usgs_mcs_world", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree")
+SOURCES: tuple[str, ...] = ("usgs_mcs_world", "usgs_mcs_salient", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree")
 
 
 def sidecar(source: str) -> Path:

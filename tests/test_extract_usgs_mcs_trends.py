@@ -15,6 +15,7 @@ import pytest
 from analysis.errors import ExtractError
 from helpers import mirror_copy, one_row
 from analysis.extract import corrections
+from analysis.extract import usgs_mcs_salient as salient
 from analysis.extract import usgs_mcs_trends as trends
 from analysis.paths import ROOT, SQL_DIR
 
@@ -25,7 +26,7 @@ CHECKS = sorted((SQL_DIR / "validate").glob("usgs_mcs_trends__*.sql"))
 
 @pytest.fixture(scope="module")
 def tables() -> dict[str, pd.DataFrame]:
-    return trends.extract(MIRROR)
+    return {**salient.extract(MIRROR), **trends.extract(MIRROR)}
 
 
 
@@ -123,7 +124,7 @@ def test_2026_cp1252_decoding(tables):
 
 def test_misfiled_salient_files_are_not_read(tables):
     files = set(tables["core_usgs_mcs__us_salient"]["source_file"])
-    assert not files & (set(trends.NOT_SALIENT_FILES) | set(trends.MISALIGNED_FILES))
+    assert not files & (set(salient.NOT_SALIENT_FILES) | set(salient.MISALIGNED_FILES))
 
 
 # ---------------------------------------------------------------- unit corrections
@@ -164,7 +165,7 @@ def test_repeated_column_corrected_by_position(tables):
     sal = tables["core_usgs_mcs__us_salient"]
     hit = sal[(sal["edition"] == 2024) & (sal["commodity_id"] == "nickel") & (sal["year"] == 2021)
               & (sal["statistic_detail"] == "Price_dt dlb (both used)")].sort_values("occurrence")
-    assert hit["value"].round(0).tolist() == [18476.0, round(8.38 * trends.LB_PER_T)]
+    assert hit["value"].round(0).tolist() == [18476.0, round(8.38 * salient.LB_PER_T)]
 
 
 def test_glued_unit_reads_as_mass_outside_prices(tables):
@@ -175,7 +176,7 @@ def test_glued_unit_reads_as_mass_outside_prices(tables):
 
 def test_lead_2024_misaligned_labels_flagged(tables):
     sal = tables["core_usgs_mcs__us_salient"]
-    lead = sal[sal["source_file"].isin(list(trends.LABELS_MISALIGNED))]
+    lead = sal[sal["source_file"].isin(list(salient.LABELS_MISALIGNED))]
     assert len(lead) and (lead["quality_flag"] == "labels_misaligned").all()
     # "Price_LME_ctslb" holds 99.9 for 2019: the North American price of MCS 2023, not its LME 90.6.
     assert one_row(sal, edition=2024, commodity_id="lead", statistic_detail="Price_LME_ctslb", year=2019)["value_original"] == "99.9"
@@ -193,7 +194,7 @@ def test_correction_contradicting_metadata_stops_extract(tmp_path, monkeypatch):
                                        "gallium,grams,metric tons,metadata: wrong on purpose")
     monkeypatch.setattr(corrections, "UNIT_CORRECTIONS_CSV", path)
     with pytest.raises(ExtractError) as err:
-        trends.extract(MIRROR)
+        salient.extract(MIRROR)
     assert err.value.row == 2 and "kilograms" in str(err.value)
 
 
@@ -202,7 +203,7 @@ def test_stale_correction_stops_extract(tmp_path, monkeypatch):
                                        "gallium,grams,kilograms,values checked by hand")
     monkeypatch.setattr(corrections, "UNIT_CORRECTIONS_CSV", path)
     with pytest.raises(ExtractError) as err:
-        trends.extract(MIRROR)
+        salient.extract(MIRROR)
     assert err.value.row == 2 and "matches no value" in str(err.value)
 
 
@@ -277,7 +278,7 @@ def test_malformed_salient_unnamed_column(tmp_path):
     lines[3] += ",123"  # a value beyond the last column name, line 4
     path.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
     with pytest.raises(ExtractError) as err:
-        trends.extract(raw)
+        salient.extract(raw)
     assert (err.value.file, err.value.row) == (rel, 4) and "no name" in err.value.column
 
 

@@ -17,6 +17,7 @@ from analysis.errors import ExtractError
 from helpers import mirror_copy, one_row
 from analysis.extract import corrections
 from analysis.extract import usgs_mcs_world as world
+from analysis.extract import usgs_mcs_world_files as world_files
 from analysis.extract.commodities import commodity_id, known_names
 from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR
 
@@ -152,13 +153,13 @@ def _res(tables, edition, commodity, country, **more):
 
 
 def test_note_unit_reads_only_unit_statements():
-    assert world.note_unit(" (Reserve data is thousand metric tons).") == "thousand metric tons"
-    assert world.note_unit("NA (Reserve data is thousand metric tons).") == "thousand metric tons"
-    assert world.note_unit("Crude Ore, million metric tons") == "million metric tons"
-    assert world.note_unit("Units are thousand metric tons, gross weight, of marketable chromite ore.") == "thousand metric tons"
+    assert world_files.note_unit(" (Reserve data is thousand metric tons).") == "thousand metric tons"
+    assert world_files.note_unit("NA (Reserve data is thousand metric tons).") == "thousand metric tons"
+    assert world_files.note_unit("Crude Ore, million metric tons") == "million metric tons"
+    assert world_files.note_unit("Units are thousand metric tons, gross weight, of marketable chromite ore.") == "thousand metric tons"
     # a quantity, not the table's unit
-    assert world.note_unit("For Australia, Joint Ore Reserves Committee-compliant or equivalent reserves were 27 million tons.") is None
-    assert world.note_unit("Shipping grade") is None and world.note_unit("") is None
+    assert world_files.note_unit("For Australia, Joint Ore Reserves Committee-compliant or equivalent reserves were 27 million tons.") is None
+    assert world_files.note_unit("Shipping grade") is None and world_files.note_unit("") is None
 
 
 def test_2023_chromium_production_unit_from_note(tables):
@@ -251,10 +252,10 @@ def test_every_unit_correction_is_applied(tables):
 def test_unit_correction_matching_no_row_is_an_error(tables):
     rows = [dataclasses.replace(c, unit_published="metric tons") if c.correction_id == "usgs_mcs_2024_selen_reserves_t" else c
             for c in corrections.for_scope(corrections.WORLD)]
-    long = world._extract_percommodity(MIRROR, 2024)
+    long = world_files._extract_percommodity(MIRROR, 2024)
     long["commodity_id"] = long["commodity_id"].astype(str)
     with pytest.raises(ExtractError, match="usgs_mcs_2024_selen_reserves_t matches no row") as err:
-        world.apply_unit_corrections(long, 2024, tuple(rows))
+        world_files.apply_unit_corrections(long, 2024, tuple(rows))
     selen = next(c for c in rows if c.correction_id == "usgs_mcs_2024_selen_reserves_t")
     assert (err.value.file, err.value.column, err.value.row) == ("data/reference/unit_corrections.csv", "correction_id", selen.line)
 

@@ -13,7 +13,8 @@ import pytest
 
 from analysis.errors import ExtractError
 from analysis.extract import quirks
-from analysis.extract import usgs_mcs_trends as trends
+from analysis.extract import usgs_mcs_files as mcs_files
+from analysis.extract import usgs_mcs_salient as salient
 from analysis.extract.countries import clean_name, name_key
 from analysis.extract.quirks import Parsed, parse_value
 
@@ -127,27 +128,27 @@ TREND_CELLS = [
 
 @pytest.mark.parametrize("raw, expected", TREND_CELLS, ids=[c[0] for c in TREND_CELLS])
 def test_trends_cell_rules(raw, expected):
-    assert trends._parse_cell(raw, file="f.csv", column="Value", row=7) == expected
+    assert mcs_files.parse_cell(raw, file="f.csv", column="Value", row=7) == expected
 
 
 @pytest.mark.parametrize("raw, half", [(c, p) for c, p in TREND_CELLS if p.flag == quirks.LESS_THAN_HALF_UNIT])
 def test_half_unit_words_mean_the_same_in_both_parsers(raw, half):
     """The world extract (quirks) and the trends extract read every spelling of 'less than
     half a unit' alike: never zero, never an error in one and a flag in the other."""
-    assert parse_value(raw) == half == trends._parse_cell(raw, file="f.csv", column="Value", row=1)
+    assert parse_value(raw) == half == mcs_files.parse_cell(raw, file="f.csv", column="Value", row=1)
 
 
 def test_question_mark_minus_only_where_the_file_needs_it():
     """One MCS file prints a minus as '?': read as negative only when the caller says so."""
-    assert trends._parse_cell("?1,250", file="f.csv", column="Value", row=3, qmark_minus=True) == Parsed(-1250.0)
+    assert mcs_files.parse_cell("?1,250", file="f.csv", column="Value", row=3, qmark_minus=True) == Parsed(-1250.0)
     with pytest.raises(ExtractError) as err:
-        trends._parse_cell("?1,250", file="f.csv", column="Value", row=3)
+        mcs_files.parse_cell("?1,250", file="f.csv", column="Value", row=3)
     assert "f.csv" in str(err.value) and "Value" in str(err.value) and "3" in str(err.value)
 
 
 def test_unreadable_trend_cell_names_file_column_and_row():
     with pytest.raises(ExtractError) as err:
-        trends._parse_cell("about five", file="usgs-mcs-2024/salient/x.csv", column="Prod_t_2022", row=12)
+        mcs_files.parse_cell("about five", file="usgs-mcs-2024/salient/x.csv", column="Prod_t_2022", row=12)
     msg = str(err.value)
     assert "usgs-mcs-2024/salient/x.csv" in msg and "Prod_t_2022" in msg and "12" in msg
 
@@ -165,7 +166,7 @@ def test_unreadable_trend_cell_names_file_column_and_row():
     ("Price_WO3dt", ("price", "dt")),                 # price token glued
 ])
 def test_wide_column_names_give_statistic_and_unit(column, expected):
-    assert trends._split_column(column) == expected
+    assert salient._split_column(column) == expected
 
 
 @pytest.mark.parametrize("token, unit, factor", [
@@ -173,8 +174,8 @@ def test_wide_column_names_give_statistic_and_unit(column, expected):
     ("mct", "carat", 1e6), ("pct", "pct", 1.0), ("dkg", "usd_per_t", 1e3),
 ])
 def test_unit_tokens_normalise_with_the_right_factor(token, unit, factor):
-    assert trends.WIDE_UNITS[token][0] == unit
-    assert math.isclose(trends.WIDE_UNITS[token][1], factor)
+    assert salient.WIDE_UNITS[token][0] == unit
+    assert math.isclose(salient.WIDE_UNITS[token][1], factor)
 
 
 # ------------------------------------------------------------------ country names

@@ -155,7 +155,7 @@ def test_broken_exception_key_is_an_error(env):
 def test_registry_requires_every_module():
     with pytest.raises(PipelineError, match="analysis/extract/no_such_source.py is missing"):
         load_registry(["comtrade", "no_such_source"])
-    assert set(load_registry()) == {"usgs_mcs_world", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree"}
+    assert set(load_registry()) == {"usgs_mcs_world", "usgs_mcs_salient", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree"}
 
 
 def test_up_to_date_only_while_inputs_are_unchanged(extracts, tmp_path):

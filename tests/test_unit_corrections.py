@@ -10,8 +10,9 @@ import pytest
 
 from analysis.errors import ExtractError
 from analysis.extract import corrections
-from analysis.extract import usgs_mcs_trends as trends
+from analysis.extract import usgs_mcs_salient as salient
 from analysis.extract import usgs_mcs_world as world
+from analysis.extract import usgs_mcs_world_files as world_files
 from analysis.paths import ROOT
 
 MIRROR = Path(os.environ.get("DATA_MIRROR", ROOT.parent / "shared" / "data"))
@@ -59,11 +60,11 @@ def test_real_file_every_row_has_exactly_one_extract():
 
 
 def test_one_unit_vocabulary_for_both_extracts():
-    assert world.UNIT_STRINGS == {u: corrections.UNITS[u] for u in corrections.WORLD_UNITS}
-    assert trends.LONG_UNITS == {u: corrections.UNITS[u] for u in corrections.SALIENT_UNITS}
-    shared = set(world.UNIT_STRINGS) & set(trends.LONG_UNITS)
+    assert world_files.UNIT_STRINGS == {u: corrections.UNITS[u] for u in corrections.WORLD_UNITS}
+    assert salient.LONG_UNITS == {u: corrections.UNITS[u] for u in corrections.SALIENT_UNITS}
+    shared = set(world_files.UNIT_STRINGS) & set(salient.LONG_UNITS)
     assert {"thousand metric tons", "kilograms", "million carats"} <= shared
-    assert all(world.UNIT_STRINGS[u] == trends.LONG_UNITS[u] for u in shared)
+    assert all(world_files.UNIT_STRINGS[u] == salient.LONG_UNITS[u] for u in shared)
 
 
 # ------------------------------------------------------------------ malformed files
@@ -142,7 +143,7 @@ def test_unused_correction_is_named_by_its_row():
 
 
 @needs_mirror
-@pytest.mark.parametrize("module", [world, trends], ids=["world", "trends"])
+@pytest.mark.parametrize("module", [world, salient], ids=["world", "salient"])
 def test_both_extracts_read_the_file_through_the_shared_loader(tmp_path, monkeypatch, module):
     # One malformed row stops either extract with the same error, though it is the other's row.
     other = SALIENT_ROW if module is world else WORLD_ROW

@@ -1,7 +1,7 @@
 """The reviewed unit corrections (`data/reference/unit_corrections.csv`), read once for every extract.
 
 Why one module: the file serves two extracts (world tables in `usgs_mcs_world`, US salient
-statistics in `usgs_mcs_trends`). When each read it on its own, each decided alone which
+statistics in `usgs_mcs_salient`). When each read it on its own, each decided alone which
 rows were its own, which units were allowed and which rows were malformed, so a row could
 fall between the two and be ignored silently. Here the file is parsed and validated once,
 every row is given to exactly one extract by the scope rule below, and each extract keeps
@@ -162,7 +162,7 @@ def load(path: Path | None = None) -> tuple[UnitCorrection, ...]:
         if r["unit_corrected"] not in _SCOPE_UNITS[scope]:
             raise ExtractError(file, f"unit {r['unit_corrected']!r} is not one the {scope} extract reads "
                                f"({', '.join(_SCOPE_UNITS[scope])})", column="unit_corrected", row=line)
-        # A salient correction is found by file and column alone (usgs_mcs_trends); a world one
+        # A salient correction is found by file and column alone (usgs_mcs_salient); a world one
         # also by commodity, measure and published unit (one UNIT_MEAS column serves many tables).
         key = (r["source_file"], r["column"]) if scope == SALIENT else \
             (r["source_file"], r["column"], r["commodity_id"], r["measure"], r["unit_published"])
