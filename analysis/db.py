@@ -8,7 +8,8 @@ fixture. Three kinds of table:
 
 - `<table>`: one view per `<table>.parquet` in the extracts folder (`core_usitc__trade` ...);
 - `core_reference__<name>`: the reviewed mappings of `data/reference/` that analysis SQL
-  joins (battery minerals, HTS crosswalk, groupings, labels, errata, the seeds ...);
+  joins (battery minerals, HTS crosswalk, groupings, labels, errata, the seeds ...), and
+  `core_reference__sources`, the source manifest data/sources.csv;
 - `core_curated__<name>`: the hand-curated tables of `data/curated/` (events, memberships,
   claims, responses, funding), loaded, checked and typed by `analysis.curated` when a
   statement first names them, with `_file` and `_row` naming each row's line.
@@ -33,12 +34,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from analysis import curated, editions
+from analysis import curated, editions, paths
 from analysis.errors import PipelineError
 from analysis.paths import REFERENCE_DIR, SQL_DIR, extracts_dir
 
 #: reference mappings exposed to SQL as core_reference__<name> (data/reference/<name>.csv, as text)
-REFERENCE_VIEWS = ("commodity_labels", "errata", "seeds")
+REFERENCE_VIEWS = ("battery_minerals", "commodity_labels", "critical_list_products", "errata",
+                   "hts_export_controls", "initiative_groups", "seeds")
 _CURATED = re.compile(r"\bcore_curated__([a-z_]+)\b")
 
 _COMMENTS = re.compile(r"--[^\n]*|/\*.*?\*/", re.S)
@@ -133,6 +135,8 @@ def connect(extracts: Path | None = None, *, all_editions: bool = False,
         literal = str((REFERENCE_DIR / f"{name}.csv").resolve()).replace("'", "''")
         con.execute(f'CREATE VIEW "core_reference__{name}" AS SELECT * FROM '
                     f"read_csv('{literal}', header = true, all_varchar = true)")
+    literal = str(paths.sources_csv().resolve()).replace("'", "''")
+    con.execute(f"CREATE VIEW core_reference__sources AS SELECT * FROM read_csv('{literal}', header = true)")
     if vintage is not None:
         _check_vintage(con, vintage, folder)
     return Connection(con, editioned, curated_dir)

@@ -149,6 +149,9 @@ def pct_range(low: float, high: float) -> str:
     return a if a == b else f"between {a.rstrip('%')} and {b}"
 
 
+#: the words of a qualifier a source puts on a figure: a bound stays a bound
+CLAIM_QUALIFIERS = {"=": "", ">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ",
+                    "about": "about ", "nearly": "nearly ", "range": ""}
 #: the words of a funding amount's qualifier: a ceiling or a lower bound is not a sum spent
 AMOUNT_QUALIFIERS = {"=": "", "up_to": "up to ", "about": "about ", ">": "more than "}
 

@@ -13,15 +13,14 @@ from functools import lru_cache
 
 import pandas as pd
 
-from analysis import curated
+from analysis import db, prose
 
-QUALIFIER_WORDS = {"=": "", ">": "more than ", ">=": "at least ", "<": "less than ", "<=": "at most ",
-                   "about": "about ", "nearly": "nearly ", "range": ""}
+QUALIFIER_WORDS = prose.CLAIM_QUALIFIERS
 
 
 @lru_cache(maxsize=1)
 def _claims() -> pd.DataFrame:
-    return curated.load_table("claims")
+    return db.query("curated_claims")
 
 
 def claim(claim_id: str) -> pd.Series:

@@ -352,3 +352,14 @@ def test_refined_chart_title_gives_the_years_drawn(con, refined):
     lo, hi = con.execute("SELECT min(year), max(year) FROM core_bgs__world_production").fetchone()
     assert drivers.bgs_years_text() == f"{lo}–{hi}"
     assert drivers.mineral_count(drivers.mineral_shares()) == 6
+
+
+def test_focus_countries_are_those_the_prose_names(shares):
+    """The figure shows the countries the prose says the sources single out: the 2022
+    commentary names Australia, Chile and Argentina for lithium."""
+    assert drivers.FOCUS["lithium"] == ("AUS", "CHL", "ARG")
+    data = drivers.concentration_data(shares)
+    assert {"AUS", "CHL", "ARG"} <= set(data.loc[data["commodity_id"].eq("lithium"), "country_iso3"])
+    assert drivers.focus_text(shares).endswith("Australia, Chile and Argentina for lithium")
+    text = (ROOT / "chapters" / "01-drivers.qmd").read_text(encoding="utf-8")
+    assert '["AUS", "CHL", "ARG"]' not in text  # the prose reads FOCUS, not a list of its own

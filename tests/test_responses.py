@@ -78,9 +78,9 @@ def test_recommendations_table(recs):
 
 
 def test_unlabelled_theme_is_an_error(monkeypatch):
-    real = responses.curated.load_table
-    monkeypatch.setattr(responses.curated, "load_table",
-                        lambda name: real(name).assign(theme="new_theme"))
+    real = responses.db.query
+    monkeypatch.setattr(responses.db, "query",
+                        lambda name, *a, **k: real(name, *a, **k).assign(theme="new_theme"))
     with pytest.raises(ValueError, match="new_theme"):
         responses.recommendations()
 

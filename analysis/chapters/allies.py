@@ -13,7 +13,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis import charts, curated, theme
+from analysis import charts, db, source_claims, theme
 from analysis.prose import and_list as join_names
 from analysis.prose import format_date, period, source_label
 
@@ -36,32 +36,17 @@ ROLE_COLOURS = [theme.PALETTE[0], theme.PALETTE[1], theme.PALETTE[5], theme.MUTE
 
 #: columns of the membership matrix, in the order the groupings appeared; initiatives that
 #: are one grouping for the reader (two Quad initiatives, five bilateral agreements) share one
-GROUPS: dict[str, str] = {
-    "ergi": "ERGI (2019)",
-    "cmmi": "CMMI (2019)",
-    "nzpf": "Net-Zero Producers Forum (2021)",
-    "scri": "SCRI (2021)",
-    "quad_clean_energy_supply_chains": "Quad (2021, 2025)",
-    "quad_critical_minerals_initiative": "Quad (2021, 2025)",
-    "us_eu_ttc": "US–EU TTC (2021)",
-    "msp": "MSP (2022)",
-    "ira_30d_fta": "IRA 30D FTA country",
-    "us_japan_cma_2023": "Bilateral minerals deal (2023–25)",
-    "us_australia_compact_2023": "Bilateral minerals deal (2023–25)",
-    "us_ukraine_rif_2025": "Bilateral minerals deal (2023–25)",
-    "us_australia_framework_2025": "Bilateral minerals deal (2023–25)",
-    "us_japan_framework_2025": "Bilateral minerals deal (2023–25)",
-    "lobito_corridor_mou_2023": "Lobito Corridor MoU (2023)",
-    "ipef_supply_chain_agreement": "IPEF supply chains (2023)",
-    "msp_forum": "MSP Forum (2024)",
-    "msp_finance_network": "MSP Finance Network (2024)",
-}
+def groups() -> dict[str, str]:
+    """initiative_id -> the grouping (column of the membership matrix) it belongs to, in the
+    order the groupings appeared (data/reference/initiative_groups.csv)."""
+    table = db.query("initiative_groups")
+    return dict(zip(table["initiative_id"], table["grouping"]))
 #: initiatives with no country members (Li-Bridge joins US laboratories and industry groups)
 NOT_COUNTRY_CLUBS = {"li_bridge"}
 
 
 def memberships() -> pd.DataFrame:
-    return curated.load_table("memberships")
+    return db.query("curated_memberships")
 
 
 # ----------------------------------------------------------------------------- the MSP
@@ -146,15 +131,16 @@ def msp_chart(m: pd.DataFrame) -> alt.HConcatChart:
 
 
 def country_memberships(m: pd.DataFrame) -> pd.DataFrame:
-    """Country (and EU) memberships of the groupings in GROUPS, the United States left out
-    as the hub of them all. An initiative missing from GROUPS raises, so a new one added
+    """Country (and EU) memberships of the groupings of initiative_groups.csv, the United States
+    left out as the hub of them all. An initiative missing from it raises, so a new one added
     to the table cannot silently drop out of the matrix."""
     data = m.loc[m["member_iso3"].ne("") & m["member_iso3"].ne("USA")
                  & ~m["initiative_id"].isin(NOT_COUNTRY_CLUBS)].copy()
-    unknown = sorted(set(data["initiative_id"]) - set(GROUPS))
+    grouping = groups()
+    unknown = sorted(set(data["initiative_id"]) - set(grouping))
     if unknown:
-        raise KeyError(f"memberships.csv: initiative(s) {unknown} have no column in analysis/chapters/allies.py GROUPS")
-    data["group"] = data["initiative_id"].map(GROUPS)
+        raise KeyError(f"memberships.csv: initiative(s) {unknown} have no grouping in data/reference/initiative_groups.csv")
+    data["group"] = data["initiative_id"].map(grouping)
     data["member_label"] = data["member"].str.replace(" (represented by the European Commission)", "",
                                                       regex=False)
     return data
@@ -205,7 +191,7 @@ def matrix_chart(cells: pd.DataFrame) -> alt.Chart:
     """Countries by groupings: rows sorted by how many groupings a country is in."""
     order = (cells[["member_label", "n_groups"]].drop_duplicates()
              .sort_values(["n_groups", "member_label"], ascending=[False, True])["member_label"].tolist())
-    columns = list(dict.fromkeys(v for v in GROUPS.values() if v in set(cells["group"])))
+    columns = list(dict.fromkeys(v for v in groups().values() if v in set(cells["group"])))
     roles = [ROLE_LABELS[r] for r in ROLE_PRIORITY if r in set(cells["role"])]
     colours = [ROLE_COLOURS[ROLE_PRIORITY.index(r)] for r in ROLE_PRIORITY if r in set(cells["role"])]
     return (
@@ -244,7 +230,8 @@ def fta_via_minerals_agreement(m: pd.DataFrame) -> list[str]:
     """FTA countries that count only through a critical-minerals agreement (Japan): those
     whose 30D date is the date they signed a bilateral minerals deal with the US."""
     fta = m.loc[m["initiative_id"].eq(FTA), ["member_iso3", "member", "date_joined"]]
-    deals = m.loc[m["initiative_id"].map(GROUPS).eq(GROUPS["us_japan_cma_2023"]) & m["member_iso3"].ne("USA"),
+    grouping = groups()
+    deals = m.loc[m["initiative_id"].map(grouping).eq(grouping["us_japan_cma_2023"]) & m["member_iso3"].ne("USA"),
                   ["member_iso3", "date_joined"]]
     hit = fta.merge(deals, on=["member_iso3", "date_joined"])
     return hit["member"].tolist()
@@ -284,11 +271,10 @@ def member_count(m: pd.DataFrame, initiative_id: str, countries_only: bool = Fal
 
 
 def _claim(claim_id: str, unit: str) -> pd.Series:
-    claims = curated.load_table("claims")
-    row = claims.loc[claims["claim_id"].eq(claim_id)]
-    if len(row) != 1 or row["unit"].iloc[0] != unit:
-        raise KeyError(f"claims: no single {unit} claim {claim_id!r}")
-    return row.iloc[0]
+    row = source_claims.claim(claim_id)
+    if row["unit"] != unit:
+        raise KeyError(f"claims: claim {claim_id!r} is in {row['unit']!r}, not {unit!r}")
+    return row
 
 
 def claim_count(claim_id: str) -> int:
@@ -305,8 +291,7 @@ def claim_date(claim_id: str) -> str:
 
 def event_date(event_id: str) -> str:
     """The date of an act in events.csv, as precise as the record: '13 April 2022', 'April 2021'."""
-    events = curated.load_table("events")
-    rows = events.loc[events["event_id"].eq(event_id)]
+    rows = db.query("curated_event", event_id=event_id)
     if len(rows) != 1:
         raise KeyError(f"events.csv: no single event {event_id!r}")
     return format_date(rows.iloc[0]["date"])

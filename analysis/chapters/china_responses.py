@@ -15,7 +15,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from analysis import charts, curated, db, prose, theme
+from analysis import charts, db, prose, theme
 
 #: the sources with their authors named in full, as the chapter's prose names them
 SOURCES = prose.seed_labels("label_full")
@@ -42,7 +42,7 @@ THEMES = {
 
 def recommendations() -> pd.DataFrame:
     """responses.csv (validated by the build) with English labels for source, theme, addressee."""
-    df = curated.load_table("responses")
+    df = db.query("curated_responses")
     unknown = sorted(set(df["source_key"]) - set(SOURCES)) + sorted(set(df["theme"]) - set(THEMES))
     if unknown:
         raise ValueError(f"data/curated/responses.csv: no label for {unknown}; add it to analysis/chapters/china_responses.py")
@@ -250,7 +250,7 @@ def msp_members_among_top(imports: pd.DataFrame, n: int = 3, year: int | None = 
     Security Partnership or its Forum (memberships.csv, matched on ISO3). EU member states
     count only where they joined in their own right, as memberships.csv records them."""
     year = latest_year(imports) if year is None else year
-    members = curated.load_table("memberships")
+    members = db.query("curated_memberships")
     members = set(members.loc[members["initiative_id"].isin(MSP_INITIATIVES), "member_iso3"])
     top = imports.loc[imports["year"].eq(year) & imports["rank_in_year"].le(n), "partner_iso3"]
     if top.isna().any():

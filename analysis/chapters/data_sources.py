@@ -7,12 +7,11 @@ import re
 import pandas as pd
 
 from analysis import db, metadata, paths
-from analysis.paths import SOURCES_CSV
 
 
 def sources_table() -> pd.DataFrame:
     """One row per release: who published it, where to find it, its licence, and its size."""
-    files = pd.read_csv(SOURCES_CSV, dtype={"bytes": "int64"})
+    files = db.query("release_files")
     table = (
         files.groupby(["source_id", "publisher", "title", "doi_or_url", "licence"], sort=True)
         .agg(files=("path", "size"), size_mb=("bytes", lambda b: round(b.sum() / 1e6, 1)))

@@ -13,7 +13,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from analysis import charts, db, prose, theme
+from analysis import charts, db, prose, source_claims, theme
 from analysis.prose import and_list, number_word, ordinal, pct
 
 
@@ -182,8 +182,9 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
 # come from one query so that a new MCS edition changes the figure and the prose together.
 
 #: countries the sources single out for a mineral (ciaps2022biden; sun2024battery):
-#: the DRC for cobalt, Indonesia for nickel, Australia and Chile for lithium.
-FOCUS: dict[str, tuple[str, ...]] = {"cobalt": ("COD",), "nickel": ("IDN",), "lithium": ("AUS", "CHL")}
+#: the DRC for cobalt, Indonesia for nickel, Australia, Chile and Argentina for lithium (the
+#: 2022 commentary names all three, and the prose and the figure follow it).
+FOCUS: dict[str, tuple[str, ...]] = {"cobalt": ("COD",), "nickel": ("IDN",), "lithium": ("AUS", "CHL", "ARG")}
 MEASURES = ("mine production", "reserves")
 
 
@@ -269,7 +270,7 @@ def mineral_count(shares: pd.DataFrame) -> int:
 
 
 def focus_text(shares: pd.DataFrame) -> str:
-    """'the DR Congo for cobalt, Indonesia for nickel, Australia and Chile for lithium'."""
+    """'the DR Congo for cobalt, Indonesia for nickel, Australia, Chile and Argentina for lithium'."""
     name = dict(zip(shares["country_iso3"], shares["country_name"]))
     article = {"DR Congo": "the DR Congo"}
     parts = [f"{and_list([article.get(name[c], name[c]) for c in iso3s])} for {cid}" for cid, iso3s in FOCUS.items()]
@@ -501,14 +502,9 @@ def refined_leader(refined: pd.DataFrame, commodity_id: str, year: int | None = 
 
 def seed_claim_value(claim_id: str) -> str:
     """A figure a source states, read from the curated claims (never retyped in prose)."""
-    from analysis.curated import load_table
-
-    claims = load_table("claims")
-    rows = claims[claims["claim_id"] == claim_id]
-    if len(rows) != 1:
-        raise KeyError(f"claim {claim_id} not found in data/curated/claims")
-    value = float(rows.iloc[0]["value"])
-    return f"{value:g}%" if rows.iloc[0]["unit"] == "pct" else f"{value:g}"
+    row = source_claims.claim(claim_id)
+    value = float(row["value"])
+    return f"{value:g}%" if row["unit"] == "pct" else f"{value:g}"
 
 
 def refined_chart(refined: pd.DataFrame) -> alt.Chart:

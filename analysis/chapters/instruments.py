@@ -18,7 +18,7 @@ import re
 import altair as alt
 import pandas as pd
 
-from analysis import charts, curated, prose, theme
+from analysis import charts, db, prose, theme
 from analysis.prose import PRECISION_LABELS, abbreviate, period, source_label
 
 # ----------------------------------------------------------------------------- events
@@ -39,7 +39,7 @@ ADMIN_COLOURS = [theme.MUTED, theme.PALETTE[2], theme.PALETTE[3], theme.PALETTE[
 
 
 def events() -> pd.DataFrame:
-    return curated.load_table("events")
+    return db.query("curated_events")
 
 
 def us_acts(ev: pd.DataFrame) -> pd.DataFrame:
@@ -195,7 +195,7 @@ SHORT_INSTRUMENT_LABELS = {**INSTRUMENT_LABELS, "dpa_award": "DPA award", "other
 
 
 def funding() -> pd.DataFrame:
-    return curated.typed(curated.load_table("funding"), curated.TABLES["funding"])
+    return db.query("curated_funding")
 
 
 def _is_per_vehicle(purpose: str) -> bool:

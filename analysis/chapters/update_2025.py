@@ -13,21 +13,15 @@ import re
 import altair as alt
 import pandas as pd
 
-from analysis import charts, curated, db, prose, theme
+from analysis import charts, db, prose, theme
 from analysis.prose import lower_list as words
-
-BATTERY_LABELS = {
-    "lithium": "Lithium", "cobalt": "Cobalt", "nickel": "Nickel", "graphite_natural": "Graphite (natural)",
-    "manganese": "Manganese", "rare_earths": "Rare earths",
-}
-
 
 def battery_mineral_revisions(limit: int = 15) -> pd.DataFrame:
     """The largest edition-to-edition revisions of battery-mineral mine production, for the
     same data year (reserves are successive estimates for later years, not revisions)."""
     rev = db.query("revisions_battery_minerals", limit=limit)
     out = pd.DataFrame({
-        "Mineral": rev["commodity_id"].map(BATTERY_LABELS),
+        "Mineral": rev["mineral"],
         "Series": rev["table"].map({"world_production": "Mine production", "world_reserves": "Reserves"}),
         "Country": rev["country_name"],
         "Data year": rev["year"].astype(int).astype(str),
@@ -76,7 +70,7 @@ def critical_list_entries() -> pd.DataFrame:
 
 
 def _events() -> pd.DataFrame:
-    return curated.load_table("events")
+    return db.query("curated_events")
 
 
 def official_list_counts() -> pd.DataFrame:
@@ -350,35 +344,32 @@ def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
 # Did trade react? US imports from China of headings hit by China's controls
 # =======================================================================================
 # China's announcements list products by Chinese customs code; the US records imports by
-# HTS heading, and a heading is wider than the controlled product. This crosswalk is the
-# report's reading, heading by heading, of which announcement hits which heading
-# (event ids of events.csv). 2617 is asked for even though the USITC query may lack it,
-# so that its absence is reported rather than hidden.
-CONTROLLED_HEADINGS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "8112": ("Gallium, germanium, indium and other metals",
-             ("china_ga_ge_controls_2023", "china_us_dual_use_ban_2024", "china_w_te_bi_mo_in_controls_2025")),
-    "2825": ("Oxides n.e.s., incl. germanium and antimony oxides",
-             ("china_ga_ge_controls_2023", "china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
-    "8110": ("Antimony", ("china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
-    "2617": ("Other ores (incl. antimony ores)", ("china_antimony_controls_2024", "china_us_dual_use_ban_2024")),
-    "2504": ("Natural graphite", ("china_graphite_controls_2023", "china_us_dual_use_ban_2024")),
-    "8101": ("Tungsten", ("china_w_te_bi_mo_in_controls_2025",)),
-    "8106": ("Bismuth", ("china_w_te_bi_mo_in_controls_2025",)),
-}
+# HTS heading, and a heading is wider than the controlled product. The crosswalk
+# data/reference/hts_export_controls.csv is the report's reading, heading by heading, of
+# which announcement hits which heading (event ids of events.csv). 2617 is in it even
+# though the USITC query may lack it, so that its absence is reported rather than hidden.
+def controlled_headings() -> pd.DataFrame:
+    """The crosswalk, one row per heading and announcement, with the announcement's date and
+    title (sql/hts_export_controls.sql); an event id missing from events.csv raises."""
+    rules = db.query("hts_export_controls")
+    if rules["date_str"].isna().any():
+        missing = rules.loc[rules["date_str"].isna(), "event_id"].tolist()
+        raise KeyError(f"data/reference/hts_export_controls.csv: event(s) {missing} not in data/curated/events.csv")
+    return rules
 TRADE_FIRST_YEAR = 2019
 
 
 def imports_from_china_controlled(first_year: int = TRADE_FIRST_YEAR) -> pd.DataFrame:
     """Value of US imports for consumption from China, by heading and year (annual rows and
-    January-April rows), for the headings of CONTROLLED_HEADINGS."""
-    df = db.query("export_controls_us_imports_from_china", headings=list(CONTROLLED_HEADINGS), first_year=first_year)
-    df["covers"] = df["hts_heading"].map(lambda h: CONTROLLED_HEADINGS[h][0])
+    January-April rows), for the headings of the crosswalk (controlled_headings)."""
+    df = db.query("export_controls_us_imports_from_china", first_year=first_year)
     df["value_musd"] = df["value_usd"] / 1e6
     return df
 
 
 def missing_headings(trade: pd.DataFrame) -> list[str]:
-    return [h for h in CONTROLLED_HEADINGS if h not in set(trade["hts_heading"])]
+    headings = controlled_headings()["hts_heading"].drop_duplicates()
+    return [h for h in headings if h not in set(trade["hts_heading"])]
 
 
 def annual(trade: pd.DataFrame) -> pd.DataFrame:
@@ -514,13 +505,10 @@ def heading_change(trade: pd.DataFrame, heading: str, year_from: int, year_to: i
 
 
 def _control_rules(trade: pd.DataFrame) -> pd.DataFrame:
-    ev = _events().set_index("event_id")
-    rows = []
-    for h in sorted(set(trade["hts_heading"])):
-        for eid in CONTROLLED_HEADINGS[h][1]:
-            rows.append({"hts_heading": h, "when": pd.Timestamp(ev.loc[eid, "date"]), "act": ev.loc[eid, "title_en"],
-                         "date_str": ev.loc[eid, "date"]})
-    return pd.DataFrame(rows)
+    rules = controlled_headings()
+    rules = rules[rules["hts_heading"].isin(set(trade["hts_heading"]))].sort_values(["hts_heading", "date_str"], kind="stable")
+    return pd.DataFrame({"hts_heading": rules["hts_heading"].tolist(), "when": pd.to_datetime(rules["date_str"]).tolist(),
+                         "act": rules["act"].tolist(), "date_str": rules["date_str"].tolist()})
 
 
 LINE_LABEL = "Imports from China, full year"

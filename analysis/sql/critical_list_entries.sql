@@ -5,7 +5,7 @@
 -- Harmonisation, and why:
 -- * The MCS 2026 file flags product rows beside element rows (alumina and bauxite beside
 --   aluminum, magnesium metal for magnesium, three titanium products for titanium, a
---   "heavy rare earths" chapter beside the rare-earth elements). `product_to_entry` maps a
+--   "heavy rare earths" chapter beside the rare-earth elements). `product_to_entry` (data/reference/critical_list_products.csv) maps a
 --   product onto the list entry it stands for; the chapter row "Zirconium and hafnium" maps
 --   to nothing because both elements carry their own flag.
 -- * 2018 lists rare earths and platinum-group metals as two group entries; 2022 names the
@@ -13,16 +13,8 @@
 --   yttrium (its own MCS chapter) outside the rare-earth group; USGS's 2021 draft notice
 --   (86 FR 62199) explains the growth from 35 to 50 entries by the split of the two groups
 --   plus nickel and zinc, which holds only if yttrium was inside the 2018 rare-earth group.
-WITH product_to_entry(commodity_id, entry_id) AS (
-    VALUES
-        ('alumina', 'aluminum'),
-        ('bauxite', 'aluminum'),
-        ('magnesium_metal', 'magnesium'),
-        ('titanium_dioxide', 'titanium'),
-        ('titanium_metal', 'titanium'),
-        ('titanium_mineral_concentrates', 'titanium'),
-        ('rare_earths_heavy', 'rare_earths'),
-        ('zirconium_and_hafnium', NULL)
+WITH product_to_entry AS (  -- the reviewed mapping data/reference/critical_list_products.csv
+    SELECT commodity_id, entry_id FROM core_reference__critical_list_products
 ),
 mapped AS (
     SELECT

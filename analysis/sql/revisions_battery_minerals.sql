@@ -5,6 +5,7 @@
 -- estimates (see battery_mineral_reserve_estimates.sql), never a revision of one figure.
 SELECT
     commodity_id,
+    b.mineral,
     "table",
     country_name,
     year,
@@ -15,8 +16,8 @@ SELECT
     unit,
     round(change_pct, 1) AS change_pct
 FROM core_usgs_mcs__revisions
-WHERE commodity_id IN ('lithium', 'cobalt', 'nickel', 'graphite_natural', 'manganese', 'rare_earths')
-  AND "table" = 'world_production'
+JOIN core_reference__battery_minerals AS b USING (commodity_id)  -- data/reference/battery_minerals.csv
+WHERE "table" = 'world_production'
   AND stage = 'mine'
   AND unit = 't'
   AND country_iso3 IS NOT NULL

@@ -19,10 +19,9 @@ WITH latest AS (
         (SELECT max(edition) FROM core_usgs_mcs__world_reserves)
     ) AS edition
 ),
-minerals (commodity_id, mineral, mineral_order) AS (
-    VALUES ('lithium', 'Lithium', 1), ('cobalt', 'Cobalt', 2), ('nickel', 'Nickel', 3),
-           ('graphite_natural', 'Natural graphite', 4), ('manganese', 'Manganese', 5),
-           ('rare_earths', 'Rare earths', 6)
+minerals AS (  -- the six battery minerals, listed once: data/reference/battery_minerals.csv
+    SELECT commodity_id, mineral, mineral_order::INTEGER AS mineral_order
+    FROM core_reference__battery_minerals
 ),
 rows AS (
     SELECT 'mine production' AS measure, p.*
