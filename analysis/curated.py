@@ -3,7 +3,7 @@
 The curated tables (events, memberships, claims, responses, funding) are small files that
 people edit by hand, so every rule is written as a ``check_*`` function that returns the
 rows breaking it (empty frame = pass). The tests and the build run the same functions;
-``python -m analysis.curated`` prints every failure with file and line and exits 1.
+``python -m analysis check`` prints every failure with file and line and exits 1.
 
 Each failing-row frame keeps the table's own columns plus ``_file`` (path of the CSV),
 ``_row`` (1-based line in that file, header = line 1) and ``problem`` (what is wrong).
@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import sys
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
@@ -693,19 +692,3 @@ def report(results: dict[str, pd.DataFrame]) -> str:
         for _, r in fails.iterrows():
             lines.append(f"{r['_file']}:{r['_row']}: [{check}] {r['problem']}")
     return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    results = run_checks()
-    text = report(results)
-    if text:
-        print(text)
-        print(f"{sum(len(f) for f in results.values())} failing row(s)", file=sys.stderr)
-        return 1
-    counts = {n: len(load_table(n)) for n in TABLES}
-    print("curated tables OK: " + ", ".join(f"{n} {c}" for n, c in counts.items()))
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -356,3 +356,12 @@ def test_ledger_writes_floats_to_ten_significant_digits():
     assert cell_text(float("nan")) == "" and cell_text(None) == "" and cell_text(True) == "true"
     spec = {"datasets": {"d": [{"a": 1.0 / 3, "unused": 5}]}, "encoding": {"x": {"field": "a"}}}
     assert figure_table(spec) == (["a"], [[1.0 / 3]])
+
+
+def test_a_single_author_string_is_one_author():
+    from analysis.render.config import _authors
+
+    assert _authors("Jane Doe") == ["Jane Doe"]
+    assert _authors({"name": "Jane Doe"}) == ["Jane Doe"]
+    assert _authors(["A", {"name": "B"}]) == ["A", "B"]
+    assert _authors(None) == []

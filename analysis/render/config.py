@@ -49,6 +49,16 @@ class BookConfig:
         return s or "book"
 
 
+def _authors(value) -> list[str]:
+    """Quarto's `author:` is a name, a {name: ...} map, or a list of either; a single string
+    (at book or project level) is one author, never a list of its characters."""
+    if not value:
+        return []
+    if isinstance(value, (str, dict)):
+        value = [value]
+    return [a["name"] if isinstance(a, dict) else str(a) for a in value]
+
+
 def _flatten_chapters(items) -> list[str]:
     # Quarto allows `- part: "Name"\n  chapters: [...]`; parts are flattened.
     out: list[str] = []
@@ -101,11 +111,7 @@ def load_config(project_dir: Path) -> BookConfig:
     for ch in chapters:
         if not (project_dir / ch.path).is_file():
             raise RenderError(f"_quarto.yml: chapter file {ch.path} does not exist")
-    authors = []
-    for a in book.get("author") or raw.get("author") or []:
-        authors.append(a["name"] if isinstance(a, dict) else str(a))
-    if isinstance(book.get("author"), str):
-        authors = [book["author"]]
+    authors = _authors(book.get("author") or raw.get("author"))
     bib = book.get("bibliography", raw.get("bibliography")) or []
     if isinstance(bib, str):
         bib = [bib]
