@@ -428,3 +428,14 @@ def listed(shares: pd.DataFrame, commodity_id: str, measure: str, iso3s: list[st
     missing = set(not_listed(shares, commodity_id, measure, iso3s))
     names = {"ARG": "Argentina", "BOL": "Bolivia", "CHL": "Chile", "MEX": "Mexico", "BRA": "Brazil"}
     return [names.get(c, c) for c in iso3s if names.get(c, c) not in missing]
+
+
+def msp_founding_partners(m: pd.DataFrame) -> int:
+    """Founding members of the MSP besides the United States."""
+    return msp_founding_count(m) - int((m["initiative_id"].eq(MSP) & m["role"].eq("founding_member")
+                                        & m["member_iso3"].eq("USA")).sum())
+
+
+def most_groups(cells: pd.DataFrame) -> int:
+    """How many groupings the most connected countries belong to."""
+    return int(most_connected(cells)["n_groups"].iloc[0])

@@ -262,3 +262,8 @@ def msp_members_among_top(imports: pd.DataFrame, n: int = 3, year: int | None = 
 def msp_members_phrase(imports: pd.DataFrame, n: int = 3, year: int | None = None) -> str:
     """'none of the three largest', 'one of the three largest' ... for prose."""
     return prose.of_phrase(msp_members_among_top(imports, n, year), n, "largest")
+
+
+def world_value_text(imports: pd.DataFrame, year: int | None = None) -> str:
+    """China's HS 2846 imports in million USD, one decimal, for prose ('1,234.5')."""
+    return prose.musd(world_value_musd(imports, year))

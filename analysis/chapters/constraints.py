@@ -233,3 +233,8 @@ def china_first_phrase(partners: pd.DataFrame, headings: tuple[str, ...] = CHART
                        year: int | None = None) -> str:
     """'all three', 'two of the three' ...: for how many headings China led the 18 partners."""
     return prose.of_phrase(count_china_first(partners, headings, year), len(headings))
+
+
+def first_full_year(shares: pd.DataFrame) -> int:
+    """The first year of the DataWeb series, for prose."""
+    return int(shares["year"].min())

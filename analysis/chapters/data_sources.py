@@ -63,3 +63,12 @@ def extract_tables() -> pd.DataFrame:
             "Rows": f"{manifest['tables'][table]['rows']:,}",
         })
     return pd.DataFrame(rows)
+
+
+def file_count(sources: pd.DataFrame) -> int:
+    """Files the book reads, summed over the releases of sources_table()."""
+    return int(sources["Files"].sum())
+
+
+def release_count(sources: pd.DataFrame) -> int:
+    return int(len(sources))

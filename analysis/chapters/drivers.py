@@ -823,3 +823,11 @@ def trade_position_text(nir: pd.DataFrame, commodity_id: str, form: str, what: s
     if rows.iloc[0]["value_flag"] == "net_exporter":
         return f"was a net exporter of {what}"
     return f"relied on imports for {nir_text(nir, commodity_id, form)} of {what}"
+
+
+def us_output_text(shares: pd.DataFrame, commodity_id: str) -> str:
+    """'it mined 1.2% of world output', or 'USGS withholds its mine output' where the US value
+    is withheld (W): a withheld value is never shown as a share."""
+    if "United States" in withheld(shares, commodity_id, "mine production"):
+        return "USGS withholds its mine output"
+    return "it mined " + share_text(shares, commodity_id, "mine production", "USA") + " of world output"

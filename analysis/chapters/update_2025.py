@@ -574,3 +574,16 @@ def jan_apr_table(trade: pd.DataFrame) -> pd.DataFrame:
     a, b = years[-2], years[-1]
     out[f"{b} vs {a} (%)"] = [change_pct(x, y) if x else "n/a" for x, y in zip(wide[a], wide[b])]
     return out
+
+
+def notice_only_count(entries: pd.DataFrame) -> int:
+    return len(notice_only_additions(entries))
+
+
+def unflagged_2022_count(entries: pd.DataFrame) -> int:
+    return len(unflagged_2022_entries(entries))
+
+
+def heading_count(trade: pd.DataFrame) -> int:
+    """HTS headings with imports from China in the query (of those the crosswalk names)."""
+    return int(trade["hts_heading"].nunique())
