@@ -136,7 +136,7 @@ def china_imports() -> pd.DataFrame:
 
 def partner_label(df: pd.DataFrame) -> pd.Series:
     """Partner names for display; China as a partner of China's imports is re-imports."""
-    return df["partner_name"].where(df["partner_name"].ne("China"), "China (re-imports)")
+    return df["partner_name"].where(df["partner_iso3"].ne("CHN"), "China (re-imports)")
 
 
 def years_text(imports: pd.DataFrame) -> str:
@@ -153,10 +153,10 @@ def world_value_musd(imports: pd.DataFrame, year: int | None = None) -> float:
     return round(float(imports.loc[imports["year"].eq(year), "world_value_usd"].iloc[0]) / 1e6, 1)
 
 
-def partner_share_pct(imports: pd.DataFrame, partner: str, year: int | None = None) -> float:
+def partner_share_pct(imports: pd.DataFrame, iso3: str, year: int | None = None) -> float:
     """A partner's share of China's HS 2846 imports (percent of the World row); 0 if absent."""
     year = latest_year(imports) if year is None else year
-    hit = imports.loc[imports["year"].eq(year) & imports["partner_name"].eq(partner), "share_of_world_pct"]
+    hit = imports.loc[imports["year"].eq(year) & imports["partner_iso3"].eq(iso3), "share_of_world_pct"]
     return round(float(hit.iloc[0]), 1) if len(hit) else 0.0
 
 
@@ -166,19 +166,26 @@ def top_partner(imports: pd.DataFrame, year: int | None = None, rank: int = 1) -
     return str(partner_label(hit).iloc[0])
 
 
+def top_partner_share_pct(imports: pd.DataFrame, rank: int = 1, year: int | None = None) -> float:
+    """The share of the `rank`-th largest partner (matched by rank, so China's re-imports count too)."""
+    year = latest_year(imports) if year is None else year
+    hit = imports.loc[imports["year"].eq(year) & imports["rank_in_year"].eq(rank), "share_of_world_pct"]
+    return round(float(hit.iloc[0]), 1)
+
+
 def top_n_share_pct(imports: pd.DataFrame, n: int = 3, year: int | None = None) -> float:
     year = latest_year(imports) if year is None else year
     rows = imports.loc[imports["year"].eq(year) & imports["rank_in_year"].le(n)]
     return round(float(rows["share_of_world_pct"].sum()), 1)
 
 
-def first_year_leading(imports: pd.DataFrame, partner: str) -> int:
+def first_year_leading(imports: pd.DataFrame, iso3: str) -> int:
     """First year in which `partner` was China's largest HS 2846 source."""
-    return int(imports.loc[imports["rank_in_year"].eq(1) & imports["partner_name"].eq(partner), "year"].min())
+    return int(imports.loc[imports["rank_in_year"].eq(1) & imports["partner_iso3"].eq(iso3), "year"].min())
 
 
-def years_leading(imports: pd.DataFrame, partner: str) -> int:
-    return int((imports["rank_in_year"].eq(1) & imports["partner_name"].eq(partner)).sum())
+def years_leading(imports: pd.DataFrame, iso3: str) -> int:
+    return int((imports["rank_in_year"].eq(1) & imports["partner_iso3"].eq(iso3)).sum())
 
 
 def leading_partners(imports: pd.DataFrame, top: int = 2, since: int = 2010) -> list[str]:
@@ -238,8 +245,8 @@ def partner_share_chart(imports: pd.DataFrame, top: int = 2, since: int = 2010) 
     )
 
 
-def last_year_leading(imports: pd.DataFrame, partner: str) -> int:
-    return int(imports.loc[imports["rank_in_year"].eq(1) & imports["partner_name"].eq(partner), "year"].max())
+def last_year_leading(imports: pd.DataFrame, iso3: str) -> int:
+    return int(imports.loc[imports["rank_in_year"].eq(1) & imports["partner_iso3"].eq(iso3), "year"].max())
 
 
 MSP_INITIATIVES = ("msp", "msp_forum")

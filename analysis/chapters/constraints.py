@@ -133,7 +133,7 @@ def rest_of_year_label(partial: pd.DataFrame) -> str:
 def leading_other_partner(partners: pd.DataFrame, heading: str, year: int) -> tuple[str, float]:
     """The largest partner other than China among the 18, with its share (percent)."""
     rows = partners.loc[partners["hts_heading"].eq(heading) & partners["year"].eq(year)
-                        & partners["partner_name"].ne("China") & partners["value_usd"].gt(0)]
+                        & partners["partner_iso3"].ne("CHN") & partners["value_usd"].gt(0)]
     top = rows.sort_values("value_usd", ascending=False).iloc[0]
     return str(top["partner_name"]), round(float(top["share_of_18_pct"]), 1)
 
@@ -146,7 +146,7 @@ def latest_table(shares: pd.DataFrame, partners: pd.DataFrame) -> pd.DataFrame:
     for h in TABLE_HEADINGS:
         r = _row(shares, h, year)
         china_rank = partners.loc[partners["hts_heading"].eq(h) & partners["year"].eq(year)
-                                  & partners["partner_name"].eq("China"), "rank_among_18"]
+                                  & partners["partner_iso3"].eq("CHN"), "rank_among_18"]
         other, other_pct = leading_other_partner(partners, h, year)
         rows.append({
             "HTS heading": HEADINGS[h],
@@ -208,7 +208,7 @@ def count_china_first(partners: pd.DataFrame, headings: tuple[str, ...] = CHART_
     year = int(partners["year"].max()) if year is None else year
     first = partners.loc[partners["year"].eq(year) & partners["rank_among_18"].eq(1)
                          & partners["hts_heading"].isin(headings) & partners["value_usd"].gt(0)]
-    return int(first["partner_name"].eq("China").sum())
+    return int(first["partner_iso3"].eq("CHN").sum())
 
 
 def sharpest_fall(shares: pd.DataFrame, heading: str) -> dict[str, float | int]:
