@@ -364,17 +364,12 @@ def _extract_2025(raw: Path) -> pd.DataFrame:
     long["measure"] = [{"PROD": "production", "CAP": "capacity", "RESERVES": "reserves"}[x.group("measure")] for x in m]
     long["year"] = [int(x.group("year")) for x in m]
     long["is_estimate_col"] = [bool(x.group("est")) for x in m]
-    long["qualifier"] = ""
     # The potash row "Reserves, recoverable ore" carries reserves only; its label is the product.
     # UNIT_MEAS is one unit per row for production, capacity and reserves alike; where a
     # commodity's reserves are in another unit the release says so in RESERVE_NOTES, on one
     # or a few of its rows: "(Reserve data is thousand metric tons)." (molybdenum on 4 of
     # 17 rows, vanadium on the world total only), "Crude Ore, million metric tons" (iron ore).
-    long["unit_original"] = long["UNIT_MEAS"].str.strip()
-    long["unit_column"] = "UNIT_MEAS"
-    _start_units(long)
-    long["commodity_name"] = long["COMMODITY"].str.strip()
-    long["commodity_id"] = _map_chapter(long["COMMODITY"], long["source_row"], rel, "COMMODITY")
+    _unit_and_commodity(long, rel, unit="UNIT_MEAS", name="COMMODITY", commodity="COMMODITY")
     long["source_file"] = rel
     for col, measure in (("PROD_NOTES", "production"), ("CAP_NOTES", "capacity"), ("RESERVE_NOTES", "reserves")):
         if col in long.columns:
@@ -444,6 +439,17 @@ def _resolve_units(long: pd.DataFrame) -> None:
     long["factor"] = unit.map(lambda u: UNIT_STRINGS[u][1])
 
 
+def _unit_and_commodity(long: pd.DataFrame, rel: str, *, unit: str, name: str, commodity: str) -> None:
+    """The published unit and the commodity of a one-file layout (2025, 2026), where both
+    are columns of the file rather than parts of the column names."""
+    long["qualifier"] = ""
+    long["unit_original"] = long[unit].str.strip()
+    long["unit_column"] = unit
+    _start_units(long)
+    long["commodity_name"] = long[name].str.strip()
+    long["commodity_id"] = _map_chapter(long[commodity], long["source_row"], rel, commodity)
+
+
 def _map_chapter(names: pd.Series, rows: pd.Series, rel: str, column: str) -> pd.Series:
     cache: dict[str, str] = {}
     out = []
@@ -484,14 +490,9 @@ def _extract_2026(raw: Path) -> pd.DataFrame:
     # The 2026 file states the estimate status in the note ("Estimated. -- ...").
     notes = frame["Notes"] if "Notes" in frame.columns else pd.Series("", index=frame.index)
     frame["is_estimate_col"] = notes.str.match(r"\s*Estimated\b")
-    frame["qualifier"] = ""
-    frame["unit_original"] = frame["Unit"].str.strip()
-    frame["unit_column"] = "Unit"
-    _start_units(frame)
     # The world table is identified by chapter; a chapter that splits into commodities
     # (platinum-group metals, bauxite and alumina, rare gases) keeps the commodity in the product.
-    frame["commodity_name"] = frame["MCS chapter"].str.strip()
-    frame["commodity_id"] = _map_chapter(frame["Commodity"], frame["source_row"], rel, "Commodity")
+    _unit_and_commodity(frame, rel, unit="Unit", name="MCS chapter", commodity="Commodity")
     detail = frame["Statistics_detail"].str.replace(_ROUNDED, "", regex=True)
     sub = frame["Commodity"].str.strip().str.lower()
     chapter = frame["MCS chapter"].str.strip().str.lower()
