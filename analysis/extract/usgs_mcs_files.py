@@ -14,6 +14,7 @@ import csv
 import io
 import re
 from pathlib import Path
+from typing import Callable, Iterator
 
 import pandas as pd
 
@@ -67,6 +68,20 @@ def parse_cell(raw: str, *, file: str, column: str, row: int, qmark_minus: bool 
         return parse_value(text)
     except UnparseableValue as exc:
         raise ExtractError(file, str(exc), column=column, row=row) from None
+
+
+def read_columns(raw: Path, rel: str, need: list[str]) -> Iterator[tuple[int, Callable[[str], str]]]:
+    """(line, cell getter by column name) for every row of a figure or table CSV; a column of
+    `need` missing from the header stops the extract, naming the file."""
+    header, rows = read_rows(raw, rel, "utf-8-sig")
+    names = [h.strip() for h in header]
+    missing = [n for n in need if n not in names]
+    if missing:
+        raise ExtractError(rel, f"missing columns {missing}", row=1)
+    idx = {n: i for i, n in enumerate(names)}
+    for line, cells in rows:
+        cells = cells + [""] * (len(names) - len(cells))
+        yield line, (lambda n, cells=cells: cells[idx[n]])
 
 
 def read_year(text: str, *, file: str, column: str, row: int) -> int:

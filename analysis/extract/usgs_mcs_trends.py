@@ -34,7 +34,7 @@ from analysis.extract.commodities import commodity_id, known_names
 from analysis.extract.countries import clean_name, harmonise
 from analysis.extract.quirks import NOT_AVAILABLE
 from analysis.extract.usgs_mcs_files import LONG_EDITION, LONG_FILE, WIDE_EDITIONS
-from analysis.extract.usgs_mcs_files import parse_cell, read_long, read_rows, read_year, typed_frame
+from analysis.extract.usgs_mcs_files import parse_cell, read_columns, read_long, read_rows, read_year, typed_frame
 from analysis.paths import REFERENCE_DIR
 
 CRITICAL_2018_CSV = REFERENCE_DIR / "critical_minerals_2018.csv"
@@ -391,22 +391,14 @@ def _fig3(raw: Path, edition: int) -> list[dict]:
     rel = f"usgs-mcs-{edition}/industry-trends/MCS{edition}_Fig3_Major_Import_Sources.csv"
     if not (raw / rel).is_file():
         return []
-    header, rows = read_rows(raw, rel, "utf-8-sig")
-    names = [h.strip() for h in header]
-    need = ["Source", "Country", "Commodity_Count", "Map_Class"]
-    missing = [n for n in need if n not in names]
-    if missing:
-        raise ExtractError(rel, f"missing columns {missing}", row=1)
-    idx = {n: i for i, n in enumerate(names)}
     recs = []
-    for line, cells in rows:
-        cells = cells + [""] * (len(names) - len(cells))
-        count = cells[idx["Commodity_Count"]].strip()
+    for line, get in read_columns(raw, rel, ["Source", "Country", "Commodity_Count", "Map_Class"]):
+        count = get("Commodity_Count").strip()
         if not re.fullmatch(r"\d+", count):
             raise ExtractError(rel, f"count {count!r} is not a whole number", column="Commodity_Count", row=line)
-        recs.append({"edition": edition, "source_label": cells[idx["Source"]].strip(),
-                     "country_name_source": cells[idx["Country"]], "commodity_count": int(count),
-                     "map_class": cells[idx["Map_Class"]].strip(), "source_file": rel, "source_row": line})
+        recs.append({"edition": edition, "source_label": get("Source").strip(),
+                     "country_name_source": get("Country"), "commodity_count": int(count),
+                     "map_class": get("Map_Class").strip(), "source_file": rel, "source_row": line})
     if not recs:
         return []
     frame = pd.DataFrame(recs)
@@ -422,19 +414,11 @@ def _t5(raw: Path, edition: int) -> list[dict]:
     rel = f"usgs-mcs-{edition}/industry-trends/MCS{edition}_T5_Critical_Minerals_Salient.csv"
     if not (raw / rel).is_file():
         return []
-    header, rows = read_rows(raw, rel, "utf-8-sig")
-    names = [h.strip() for h in header]
     need = ["Year", "Critical_mineral", "Net_Import_Reliance", "Primary_import_source", "Import_source_notes",
             "Leading_source_country", "Leading_country_prod", "World_total_prod", "World_prod_notes",
             "Leading_source_precent_world"]
-    missing = [n for n in need if n not in names]
-    if missing:
-        raise ExtractError(rel, f"missing columns {missing}", row=1)
-    idx = {n: i for i, n in enumerate(names)}
     recs = []
-    for line, cells in rows:
-        cells = cells + [""] * (len(names) - len(cells))
-        get = lambda n: cells[idx[n]]  # noqa: E731
+    for line, get in read_columns(raw, rel, need):
         m = re.fullmatch(r"(\d{4})(?:_estimated)?", get("Year").strip())
         if not m:
             raise ExtractError(rel, f"year {get('Year')!r} not understood", column="Year", row=line)
