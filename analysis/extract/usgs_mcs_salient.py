@@ -250,46 +250,78 @@ def _split_column(name: str) -> tuple[str, str | None]:
     return statistic, unit
 
 
-def _wide_salient(raw: Path, edition: int, corrections: dict | None = None) -> list[dict]:
-    corrections = {} if corrections is None else corrections
-    out: list[dict] = []
+def _salient_files(raw: Path, edition: int) -> list[str]:
+    """The edition's wide salient files that hold US salient statistics (NOT_SALIENT_FILES
+    and MISALIGNED_FILES are left out, for the reasons recorded there)."""
     folder = raw / f"usgs-mcs-{edition}" / "salient"
     files = sorted(folder.glob("*_salient.csv"))
     if not files:
         raise ExtractError(f"usgs-mcs-{edition}/salient", "no *_salient.csv files found")
-    for path in files:
-        rel = path.relative_to(raw).as_posix()
-        if rel in NOT_SALIENT_FILES or rel in MISALIGNED_FILES:
-            continue
+    rels = [path.relative_to(raw).as_posix() for path in files]
+    return [rel for rel in rels if rel not in NOT_SALIENT_FILES and rel not in MISALIGNED_FILES]
+
+
+def _column_fixes(raw: Path, rel: str, names: list[str], value_cols: list[tuple[int, str]],
+                  parsed_cols: dict[int, tuple[str, str | None]], corrections: dict) -> dict[int, dict]:
+    """The reviewed unit corrections that apply to this file, by column position, each checked
+    against the unit the column name carries and, where its evidence cites it, the metadata.
+    A correction names its column as published; where a name repeats in the header (MCS 2024
+    nickel: "Price_dt dlb (both used)" twice, $/t then $/lb), as "<name> [n]"."""
+    labels = [n for _, n in value_cols]
+    keyed = [(i, f"{n} [{labels[:k + 1].count(n)}]" if labels.count(n) > 1 else n)
+             for k, (i, n) in enumerate(value_cols)]
+    fixes = {i: corrections[(rel, label)] for i, label in keyed if (rel, label) in corrections}
+    for i, fix in fixes.items():
+        published = TOKEN_TEXT.get(parsed_cols[i][1] or "", parsed_cols[i][1])
+        if fix["unit_published"] != published:
+            raise ExtractError(fix["file"], f"{rel} column {names[i]!r} carries unit {published!r}, not {fix['unit_published']!r}", column="unit_published", row=fix["line"])
+        if fix["evidence"].lower().startswith("metadata"):
+            _check_metadata(raw, rel, labels, [i_ for i_, _ in value_cols].index(i), fix)
+    return fixes
+
+
+def _checked_cells(rel: str, names: list[str], line: int, cells: list[str]) -> list[str]:
+    """The row's cells, padded to the header; a value beyond the last column name, or under a
+    column without a name, stops the extract (which column it belongs to cannot be told)."""
+    if len(cells) > len(names):
+        extra = [c for c in cells[len(names):] if c.strip()]
+        if extra:
+            raise ExtractError(rel, "row has more values than the header has columns", column=f"column {len(names) + 1} (no name)", row=line)
+    for i, n in enumerate(names):
+        if i >= 3 and not n and i < len(cells) and cells[i].strip():
+            raise ExtractError(rel, f"value {cells[i]!r} under a column without a name", column=f"column {i + 1} (no name)", row=line)
+    return cells + [""] * (len(names) - len(cells))
+
+
+def _cell_unit(statistic: str, unit_token: str | None, fix: dict | None) -> tuple[str | None, float]:
+    """(normalised unit, factor) of a cell: a reviewed correction first, then the column
+    name's unit token; statistics whose unit is fixed (FIXED_UNIT) override both."""
+    if fix is not None:
+        unit, factor = LONG_UNITS[fix["unit_corrected"]]
+    else:
+        unit, factor = WIDE_UNITS.get(unit_token, (None, 1.0)) if unit_token else (None, 1.0)
+    if statistic in FIXED_UNIT:
+        unit, factor = FIXED_UNIT[statistic], 1.0
+    return unit, factor
+
+
+def _wide_salient(raw: Path, edition: int, corrections: dict | None = None) -> list[dict]:
+    """One row per value cell of the edition's wide salient files, in four steps: which files,
+    which columns and corrections, each row checked, each cell parsed with its unit."""
+    corrections = {} if corrections is None else corrections
+    out: list[dict] = []
+    for rel in _salient_files(raw, edition):
         header, rows = read_rows(raw, rel, "utf-8-sig")
         names = [h.strip() for h in header]
         if names[:3] != ["DataSource", "Commodity", "Year"] and names[1:3] != ["Commodity", "Year"]:
             raise ExtractError(rel, f"expected columns DataSource, Commodity, Year; found {names[:3]}", column=names[0] if names else None, row=1)
         value_cols = [(i, n) for i, n in enumerate(names) if i >= 3 and n]
         parsed_cols = {i: _split_column(n) for i, n in value_cols}
-        # A correction names its column as published; where a name repeats in the header (MCS
-        # 2024 nickel: "Price_dt dlb (both used)" twice, $/t then $/lb), as "<name> [n]".
-        labels = [n for _, n in value_cols]
-        keyed = [(i, f"{n} [{labels[:k + 1].count(n)}]" if labels.count(n) > 1 else n)
-                 for k, (i, n) in enumerate(value_cols)]
-        fixes = {i: corrections[(rel, label)] for i, label in keyed if (rel, label) in corrections}
-        for i, fix in fixes.items():
-            published = TOKEN_TEXT.get(parsed_cols[i][1] or "", parsed_cols[i][1])
-            if fix["unit_published"] != published:
-                raise ExtractError(fix["file"], f"{rel} column {names[i]!r} carries unit {published!r}, not {fix['unit_published']!r}", column="unit_published", row=fix["line"])
-            if fix["evidence"].lower().startswith("metadata"):
-                _check_metadata(raw, rel, labels, [i_ for i_, _ in value_cols].index(i), fix)
+        fixes = _column_fixes(raw, rel, names, value_cols, parsed_cols, corrections)
         file_flag = LABELS_MISALIGNED_FLAG if rel in LABELS_MISALIGNED else None
         seen: dict[tuple, int] = {}
         for line, cells in rows:
-            if len(cells) > len(names):
-                extra = [c for c in cells[len(names):] if c.strip()]
-                if extra:
-                    raise ExtractError(rel, "row has more values than the header has columns", column=f"column {len(names) + 1} (no name)", row=line)
-            for i, n in enumerate(names):
-                if i >= 3 and not n and i < len(cells) and cells[i].strip():
-                    raise ExtractError(rel, f"value {cells[i]!r} under a column without a name", column=f"column {i + 1} (no name)", row=line)
-            cells = cells + [""] * (len(names) - len(cells))
+            cells = _checked_cells(rel, names, line, cells)
             name = cells[1].strip()
             cid = commodity_id(name, file=rel, column="Commodity", row=line)
             year = read_year(cells[2], file=rel, column="Year", row=line)
@@ -297,24 +329,17 @@ def _wide_salient(raw: Path, edition: int, corrections: dict | None = None) -> l
                 statistic, unit_token = parsed_cols[i]
                 original = cells[i]
                 p = parse_cell(original, file=rel, column=col, row=line)
-                token, correction_id = unit_token, None
-                if i in fixes:
-                    fix = fixes[i]
+                fix = fixes.get(i)
+                if fix is not None:
                     if fix["commodity_id"] != cid:
                         raise ExtractError(fix["file"], f"commodity {fix['commodity_id']!r}, but {rel} line {line} is {cid!r}", column="commodity_id", row=fix["line"])
-                    correction_id = fix["correction_id"]
                     fix["used"] += 1
-                if i in fixes:
-                    unit, factor = LONG_UNITS[fixes[i]["unit_corrected"]]
-                else:
-                    unit, factor = WIDE_UNITS.get(token, (None, 1.0)) if token else (None, 1.0)
-                if statistic in FIXED_UNIT:
-                    unit, factor = FIXED_UNIT[statistic], 1.0
+                unit, factor = _cell_unit(statistic, unit_token, fix)
                 key = (cid, name, col, year)
                 seen[key] = seen.get(key, 0) + 1
                 out.append(_salient_row(edition, cid, name, statistic, col, seen[key], year, p, factor, unit,
                                         original, unit_token or "", None, rel, line, quality_flag=file_flag,
-                                        unit_correction_id=correction_id))
+                                        unit_correction_id=fix["correction_id"] if fix is not None else None))
     return out
 
 
