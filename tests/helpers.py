@@ -33,3 +33,20 @@ def one_row(frame, **where):
     hit = frame[mask]
     assert len(hit) == 1, f"{len(hit)} rows for {where}"
     return hit.iloc[0]
+
+
+def mirror(required: str = "") -> Path:
+    """The offline mirror of the releases. A missing mirror fails the run with this message
+    rather than skipping the tests that read it: CI always has it, and a suite that skips
+    its real-data tests would pass while testing nothing."""
+    import pytest
+
+    from analysis.paths import mirror_dir
+
+    found = mirror_dir()
+    if found is None or not (found / required).exists():
+        where = f"{found / required}" if found is not None else "DATA_MIRROR (unset) or ../shared/data"
+        pytest.fail(f"the data mirror is missing ({where} not found): set DATA_MIRROR to the folder of "
+                    "official releases, or place them at ../shared/data. These tests read the real "
+                    "releases and are never skipped.", pytrace=False)
+    return found

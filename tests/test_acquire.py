@@ -10,10 +10,10 @@ import pytest
 
 from analysis import acquire as acq
 from analysis.errors import SourceError
-from analysis.paths import SOURCES_CSV, mirror_dir
+from analysis.paths import SOURCES_CSV
+from helpers import mirror
 
-MIRROR = mirror_dir()
-pytestmark = pytest.mark.skipif(MIRROR is None, reason="needs the data mirror (DATA_MIRROR or ../shared/data)")
+MIRROR = mirror()
 
 SAMPLE = [
     "usgs-mcs-2026/usgs_mcs2026_version_history.txt",

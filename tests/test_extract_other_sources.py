@@ -15,12 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from analysis import paths
 from analysis.errors import ExtractError
 from analysis.extract import bgs, comtrade, usgs_ree, usitc
+from helpers import mirror
 
-MIRROR = paths.mirror_dir()
-pytestmark = pytest.mark.skipif(MIRROR is None, reason="no data mirror configured")
+MIRROR = mirror()
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ the extract that breaks one of them is a change in what the report says.
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
@@ -13,14 +12,13 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ExtractError
-from helpers import mirror_copy, one_row
+from helpers import mirror_copy, one_row, mirror
 from analysis.extract import corrections
 from analysis.extract import usgs_mcs_salient as salient
 from analysis.extract import usgs_mcs_trends as trends
-from analysis.paths import ROOT, SQL_DIR
+from analysis.paths import SQL_DIR
 
-MIRROR = Path(os.environ.get("DATA_MIRROR", ROOT.parent / "shared" / "data"))
-pytestmark = pytest.mark.skipif(not (MIRROR / trends.LONG_FILE).is_file(), reason=f"no MCS mirror at {MIRROR}")
+MIRROR = mirror(trends.LONG_FILE)
 CHECKS = sorted((SQL_DIR / "validate").glob("usgs_mcs_trends__*.sql"))
 
 

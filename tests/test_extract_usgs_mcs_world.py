@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 from pathlib import Path
 
 import duckdb
@@ -14,15 +13,14 @@ import pandas as pd
 import pytest
 
 from analysis.errors import ExtractError
-from helpers import mirror_copy, one_row
+from helpers import mirror_copy, one_row, mirror
 from analysis.extract import corrections
 from analysis.extract import usgs_mcs_world as world
 from analysis.extract import usgs_mcs_world_files as world_files
 from analysis.extract.commodities import commodity_id, known_names
-from analysis.paths import REFERENCE_DIR, ROOT, SQL_DIR
+from analysis.paths import REFERENCE_DIR, SQL_DIR
 
-MIRROR = Path(os.environ.get("DATA_MIRROR", ROOT.parent / "shared" / "data"))
-pytestmark = pytest.mark.skipif(not (MIRROR / "usgs-mcs-2026").is_dir(), reason=f"no MCS mirror at {MIRROR}")
+MIRROR = mirror("usgs-mcs-2026")
 CHECKS = sorted((SQL_DIR / "validate").glob("usgs_mcs_world__*.sql"))
 PROD, RES = world.PRODUCTION, world.RESERVES
 

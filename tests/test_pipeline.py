@@ -17,9 +17,9 @@ from analysis import db, paths
 from analysis.errors import ExtractError, PipelineError, ValidationError
 from analysis.extract import bgs, comtrade
 from analysis.extract.pipeline import build_extracts, load_registry
+from helpers import mirror
 
-MIRROR = paths.mirror_dir()
-pytestmark = pytest.mark.skipif(MIRROR is None, reason="no data mirror configured")
+MIRROR = mirror()
 REGISTRY = ["comtrade", "bgs"]
 ROWS = {"core_comtrade__china_hs2846_imports": 726, "core_bgs__world_production": 40012}
 

@@ -10,14 +10,17 @@ from __future__ import annotations
 
 
 def one(con, sql: str) -> dict:
+    """The one row a query names; none or several is a failure (a first-of-many row
+    would hide a duplicate)."""
     rows = con.execute(sql).df()
-    assert len(rows) >= 1, sql
+    assert len(rows) == 1, f"{len(rows)} rows for {sql}"
     return rows.iloc[0].to_dict()
 
 
 def test_withheld_W_is_a_flag_not_a_number(con):
     row = one(con, """SELECT * FROM core_usgs_mcs__us_salient
-                      WHERE edition = 2023 AND commodity_id = 'barite' AND value_original = 'W'""")
+                      WHERE edition = 2023 AND commodity_id = 'barite' AND value_original = 'W'
+                        AND statistic_detail = 'Consump_kt' AND year = 2022""")
     assert row["value_flag"] == "withheld" and row["value"] != row["value"]  # NaN
 
 
@@ -48,7 +51,7 @@ def test_en_dash_range_50_300(con):
 def test_footnote_digit_stripped_and_aggregate_never_a_country(con):
     row = one(con, """SELECT * FROM core_usgs_mcs__world_production
                       WHERE edition = 2024 AND commodity_id = 'lithium'
-                        AND country_name_source = 'Other countries6'""")
+                        AND country_name_source = 'Other countries6' AND year = 2023""")
     assert row["country_name"] == "Other countries"
     assert row["is_aggregate"] and row["aggregate_kind"] == "other_countries"
     assert row["country_iso3"] is None

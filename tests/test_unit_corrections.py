@@ -14,9 +14,18 @@ from analysis.extract import usgs_mcs_salient as salient
 from analysis.extract import usgs_mcs_world as world
 from analysis.extract import usgs_mcs_world_files as world_files
 from analysis.paths import ROOT
+from helpers import mirror
 
 MIRROR = Path(os.environ.get("DATA_MIRROR", ROOT.parent / "shared" / "data"))
-needs_mirror = pytest.mark.skipif(not (MIRROR / corrections.BOOK_FILE_2026).is_file(), reason=f"no MCS mirror at {MIRROR}")
+
+
+@pytest.fixture
+def release_mirror():
+    """Fails, never skips, without the mirror (helpers.mirror says why)."""
+    return mirror(corrections.BOOK_FILE_2026)
+
+
+needs_mirror = pytest.mark.usefixtures("release_mirror")
 
 HEADER = ",".join(corrections.HEADER)
 # Two real rows of data/reference/unit_corrections.csv (evidence shortened): one per extract.

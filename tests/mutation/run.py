@@ -38,6 +38,11 @@ def copy_project(dest: Path) -> Path:
     def ignore(folder, names):
         return [n for n in names if n in SKIP or n.startswith(".book.") or n.startswith("._book")]
     shutil.copytree(ROOT, dest, ignore=ignore, symlinks=True)
+    # What lives beside the repository (../shared: the data mirror and the seed texts) is
+    # beside the copy too.
+    shared = ROOT.parent / "shared"
+    if shared.is_dir():
+        (dest.parent / "shared").symlink_to(shared.resolve())
     return dest
 
 
@@ -61,8 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     assert len(ids) == len(set(ids)), "mutation ids must be unique"
 
     env = dict(os.environ)
-    mirror = env.get("DATA_MIRROR") or str((ROOT.parent / "shared" / "data").resolve())
-    env.update(DATA_MIRROR=mirror, PYTHONDONTWRITEBYTECODE="1")
+    env.update(PYTHONDONTWRITEBYTECODE="1")
     env.pop("PYTHONPATH", None)
 
     tmp = Path(tempfile.mkdtemp(prefix="mutation-"))
