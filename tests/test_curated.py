@@ -416,3 +416,13 @@ def test_real_curated_claims_all_carry_references(tables):
     cur = tables["claims"][tables["claims"]["check_kind"] == "curated"]
     assert len(cur) > 100
     assert set(cur["check"].map(lambda c: cu.parse_curated_ref(c).table)) == set(cu.FACT_TABLES)
+
+
+def test_a_quote_must_be_in_its_own_seed():
+    """A quote found only in another seed locates nothing in the one the row cites."""
+    seeds = {"ciaps2022biden": "美国关键矿产战略的外在动力", "sun2024battery": "电池矿产供应链"}
+    rows = pd.DataFrame({"source_key": ["ciaps2022biden", "ciaps2022biden", "sun2024battery", "usgs2026mcsdata"],
+                         "quote_zh": ["外在 动力", "电池矿产", "电池矿产", "关键"]})
+    problems = cu.check_quotes(rows, seeds)
+    assert problems["problem"].tolist() == ["quote_zh not found in seed ciaps2022biden",
+                                            "quote_zh given but source_key 'usgs2026mcsdata' is not a seed"]

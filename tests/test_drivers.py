@@ -136,7 +136,7 @@ def test_concentration_chart_spec(shares):
 
 
 def test_rare_earths_by_edition_one_row_per_edition(con):
-    by_edition = db.query("world_rare_earths_china_share_by_edition", con)
+    by_edition = drivers.rare_earths_by_edition()
     editions = [r[0] for r in con.execute("SELECT DISTINCT edition FROM core_usgs_mcs__world_production ORDER BY 1").fetchall()]
     assert by_edition["edition"].tolist() == editions
     last = by_edition.iloc[-1]

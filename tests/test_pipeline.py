@@ -127,10 +127,12 @@ def test_failing_validation_names_check_and_rows(env):
 def test_exception_suppresses_exactly_its_row(env):
     (env["sql"] / "validate" / "zz_test_failing.sql").write_text(FAILING_CHECK)
     exceptions = env["ref"] / "validation_exceptions.csv"
-    exceptions.write_text('check,key,reason\nzz_test_failing,"{""year"": 2024, ""partner_code"": 40}",test: Austria accepted\n')
+    exceptions.write_text('check,key,reason\nzz_test_failing,"{""year"": 2024, ""partner_code"": 40}",test: Austria accepted\n'
+                          'zz_test_failing,"{""no_such_column"": 1}",test: names a column the check does not return\n')
     with pytest.raises(ValidationError) as err:
         env["build"]()
     msg = str(err.value)
+    # an exception naming a column the failing rows lack matches none of them, never all
     assert "1 failing row(s)" in msg and "Belgium" in msg and "Austria" not in msg
 
     exceptions.write_text('check,key,reason\n'
@@ -158,14 +160,20 @@ def test_registry_requires_every_module():
     assert set(load_registry()) == {"usgs_mcs_world", "usgs_mcs_salient", "usgs_mcs_trends", "usitc", "comtrade", "bgs", "usgs_ree"}
 
 
-def test_up_to_date_only_while_inputs_are_unchanged(extracts, tmp_path):
-    """An unchanged rebuild may skip the extract; a changed release file may not."""
+def test_up_to_date_only_while_inputs_are_unchanged(extracts, tmp_path, monkeypatch):
+    """An unchanged rebuild may skip the extract; a changed release file, or changed
+    extract code, may not."""
     import shutil
 
     from analysis import paths
+    from analysis.extract import pipeline
     from analysis.extract.pipeline import up_to_date
 
     assert up_to_date(paths.raw_dir(), extracts)
+    real = pipeline._code_version()
+    with monkeypatch.context() as m:
+        m.setattr(pipeline, "_code_version", lambda: {**real, "code_sha256": "0" * 64})
+        assert not up_to_date(paths.raw_dir(), extracts)
     raw = tmp_path / "raw"
     shutil.copytree(paths.raw_dir(), raw)
     assert up_to_date(raw, extracts)
@@ -173,3 +181,21 @@ def test_up_to_date_only_while_inputs_are_unchanged(extracts, tmp_path):
     changed.write_bytes(changed.read_bytes() + b"\n")
     assert not up_to_date(raw, extracts)
     assert not up_to_date(raw, tmp_path / "no-extracts-here")
+
+
+def test_check_table_refuses_a_column_of_the_wrong_type():
+    """A year read as text (or a share as text) is a build error naming table and column."""
+    import pandas as pd
+
+    from analysis.extract.pipeline import check_table
+
+    resource = {"primary_key": ["year"], "fields": {"year": {"type": "integer"}, "share_pct": {"type": "number"}}}
+    check_table("core_x__y", pd.DataFrame({"year": [2024, 2025], "share_pct": [1.5, 2.0]}), resource)
+    for bad in (pd.DataFrame({"year": ["2024", "2025"], "share_pct": [1.5, 2.0]}),
+                pd.DataFrame({"year": [2024, 2025], "share_pct": ["1.5", "2.0"]})):
+        with pytest.raises(ValidationError, match=r"table core_x__y: column '(year|share_pct)' has dtype"):
+            check_table("core_x__y", bad, resource)
+    with pytest.raises(ValidationError, match="not unique"):
+        check_table("core_x__y", pd.DataFrame({"year": [2024, 2024], "share_pct": [1.5, 2.0]}), resource)
+    with pytest.raises(ValidationError, match="not documented"):
+        check_table("core_x__y", pd.DataFrame({"year": [2024], "share_pct": [1.5], "extra": [1]}), resource)

@@ -541,7 +541,8 @@ def refined_chart(refined: pd.DataFrame) -> alt.Chart:
 # Rare earths across MCS editions
 
 def rare_earths_by_edition() -> pd.DataFrame:
-    return db.query("world_rare_earths_china_share_by_edition")
+    """China's share of world rare-earth mine output as each edition gave it (sql/)."""
+    return combined_share_by_edition("rare_earths", ["CHN"])
 
 
 def editions_text(by_edition: pd.DataFrame) -> str:
