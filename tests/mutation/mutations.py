@@ -24,6 +24,7 @@ class Mutation:
 PARSERS = ("tests/test_parsers.py",)
 COUNTRIES = ("tests/test_countries.py", "tests/test_parsers.py")
 PIPELINE = ("tests/test_pipeline.py",)
+PIPELINE_GUARDS = ("tests/test_pipeline.py::test_check_table_refuses_a_column_of_the_wrong_type",)
 DRIVERS = ("tests/test_drivers.py", "tests/test_independent.py")
 UPDATE = ("tests/test_update_2025.py",)
 
@@ -45,13 +46,13 @@ MUTATIONS: tuple[Mutation, ...] = (
     Mutation("exception-missing-column-matches-all", "analysis/extract/pipeline.py",
              "        if col not in failing.columns:\n            return pd.Series(False, index=failing.index)",
              "        if col not in failing.columns:\n            return pd.Series(True, index=failing.index)",
-             PIPELINE, "a validation exception naming a missing column matches every failing row"),
+             ("tests/test_pipeline.py::test_exception_suppresses_exactly_its_row",), "a validation exception naming a missing column matches every failing row"),
     Mutation("up-to-date-ignores-code", "analysis/extract/pipeline.py",
              'if built.get("code", {}).get("code_sha256") != _code_version()["code_sha256"]:',
-             "if False:", PIPELINE, "up_to_date ignores a change of the extract code"),
+             "if False:", ("tests/test_pipeline.py::test_up_to_date_only_while_inputs_are_unchanged",), "up_to_date ignores a change of the extract code"),
     Mutation("dtype-check-removed", "analysis/extract/pipeline.py",
              'if not _type_ok(df[col], spec["type"]):', "if False:",
-             PIPELINE, "the column dtype check removed"),
+             PIPELINE_GUARDS, "the column dtype check removed"),
     Mutation("battery-shares-oldest-year", "analysis/sql/world_battery_mineral_shares_latest.sql",
              "PARTITION BY measure, commodity_id ORDER BY year DESC", "PARTITION BY measure, commodity_id ORDER BY year",
              DRIVERS, "ORDER BY year instead of DESC: the oldest data year is taken as the latest"),
@@ -63,7 +64,7 @@ MUTATIONS: tuple[Mutation, ...] = (
              DRIVERS, "a lower bound drawn at its (missing) high value"),
     Mutation("quote-in-any-seed", "analysis/curated.py",
              "if q not in seed_texts[key]:", "if not any(q in t for t in seed_texts.values()):",
-             ("tests/test_curated.py",), "a quote accepted if found in any seed"),
+             ("tests/test_curated.py::test_a_quote_must_be_in_its_own_seed", "tests/test_curated.py"), "a quote accepted if found in any seed"),
     Mutation("render-key-without-inputs", "analysis/render/inputs.py",
              "if all(self.state.current(k) == v for k, v in e.inputs.items()):", "if True:",
              ("tests/test_rerun.py",), "a cached chapter reused without checking the inputs it read"),
@@ -127,9 +128,9 @@ MUTATIONS: tuple[Mutation, ...] = (
     # ---------------------------------------------------------------- pipeline guards
     Mutation("primary-key-unchecked", "analysis/extract/pipeline.py",
              "    if dup.any():\n        rows = df.loc[dup, key]", "    if False:\n        rows = df.loc[dup, key]",
-             PIPELINE, "duplicate primary keys accepted"),
+             PIPELINE_GUARDS, "duplicate primary keys accepted"),
     Mutation("undocumented-column-accepted", "analysis/extract/pipeline.py",
-             "    if extra:\n", "    if False:\n", PIPELINE, "a column not in RESOURCES accepted"),
+             "    if extra:\n", "    if False:\n", PIPELINE_GUARDS, "a column not in RESOURCES accepted"),
     # ---------------------------------------------------------------- queries behind printed numbers
     Mutation("upper-bounds-not-importers", "analysis/sql/net_import_reliance_latest.sql",
              "n.value_flag IN ('lower_bound', 'upper_bound')", "n.value_flag IN ('lower_bound')",
@@ -138,7 +139,7 @@ MUTATIONS: tuple[Mutation, ...] = (
              "coalesce(value_flag = 'lower_bound', false) AS world_is_lower_bound", "false AS world_is_lower_bound",
              DRIVERS, "a share of a '>140,000,000' world total printed as exact"),
     Mutation("revisions-include-reserves", "analysis/sql/revisions_battery_minerals.sql",
-             "  AND \"table\" = 'world_production'\n", "", UPDATE,
+             "  AND \"table\" = 'world_production'\n  AND stage = 'mine'\n", "  AND stage IN ('mine', 'reserves')\n", UPDATE,
              "reserves of different years listed as revisions in Table 6.1"),
     Mutation("every-change-a-revision", "analysis/sql/revisions_by_edition_and_kind.sql",
              "CASE WHEN year_from = year THEN 'revision'", "CASE WHEN true THEN 'revision'", UPDATE,
