@@ -352,6 +352,8 @@ def test_refined_chart_title_gives_the_years_drawn(con, refined):
     lo, hi = con.execute("SELECT min(year), max(year) FROM core_bgs__world_production").fetchone()
     assert drivers.bgs_years_text() == f"{lo}–{hi}"
     assert drivers.mineral_count(drivers.mineral_shares()) == 6
+    text = (ROOT / "chapters" / "01-drivers.qmd").read_text(encoding="utf-8")
+    assert "six battery minerals" not in text and "1970–2021" not in text and "these six" not in text
 
 
 def test_focus_countries_are_those_the_prose_names(shares):
