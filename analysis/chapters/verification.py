@@ -46,14 +46,15 @@ def share_text(v: pd.DataFrame, *codes: str) -> str:
 
 
 def summary(v: pd.DataFrame) -> pd.DataFrame:
-    """Verdicts by source, in the sources' order, with totals."""
-    counts = pd.crosstab(v["source"], v["verdict"]).reindex(
-        index=[s["label"] for s in verdicts.SOURCES.values()], columns=list(verdicts.VERDICTS), fill_value=0)
-    counts["All claims"] = counts.sum(axis=1)
-    counts.loc["All sources"] = counts.sum()
-    counts = counts.rename(columns=verdicts.VERDICTS)
+    """Verdicts (rows) by source (columns), with totals: four narrow source columns fit a
+    phone, where seven verdict columns would not."""
+    counts = pd.crosstab(v["verdict"], v["source"]).reindex(
+        index=list(verdicts.VERDICTS), columns=[s["label"] for s in verdicts.SOURCES.values()], fill_value=0)
+    counts["All sources"] = counts.sum(axis=1)
+    counts.loc["All claims"] = counts.sum()
+    counts.index = [verdicts.VERDICTS.get(k, k) for k in counts.index]
     counts.columns.name = None
-    return counts.rename_axis("Source").reset_index()
+    return counts.rename_axis("Verdict").reset_index()
 
 
 def status_chart(v: pd.DataFrame) -> alt.Chart:
