@@ -11,6 +11,10 @@ PY := $(VENV)/bin/python
 # The offline mirror of official releases; used when it exists, else files are downloaded.
 DATA_MIRROR ?= $(if $(wildcard ../shared/data/MANIFEST.csv),$(abspath ../shared/data),)
 export DATA_MIRROR
+# The MCS edition the book is built as of (empty: the latest in the extracts):
+#   make report MCS_VINTAGE=2025
+MCS_VINTAGE ?=
+export MCS_VINTAGE
 # Debian packages the render and the reader-level tests need.
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk poppler-utils chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -48,10 +52,17 @@ acquire: venv
 extract: acquire
 	$(PY) -m analysis extract
 
-render: system-deps extract
-	$(PY) -m analysis render
+# One process acquires, extracts (if a release or the extract code changed), checks and
+# renders (only the chapters whose inputs changed): a no-op build costs one start-up.
+render: system-deps venv
+	$(PY) -m analysis build
 
 report: render
+
+# After a source publishes new data: the same steps, then what moved (Appendix C and
+# _book/data/changelog.csv). A failed validation leaves the extracts and _book/ untouched.
+update: system-deps venv
+	$(PY) -m analysis update
 
 test: system-deps extract $(CFFCONVERT)
 	$(PY) -m pytest

@@ -59,21 +59,53 @@ def cmd_extract(args) -> None:
     if not getattr(args, "force", False) and up_to_date(paths.raw_dir(), paths.extracts_dir()):
         say(f"extract: up to date (same release files, extract code and reference files) -> {paths.extracts_dir()}")
     else:
-        result = build_extracts(paths.raw_dir(), paths.extracts_dir(), progress=True)
+        from analysis.changelog import write_build_changes
+
+        changes = {}
+
+        def record_changes(staging):  # both versions exist only now: diff them
+            changes["rows"] = write_build_changes(paths.extracts_dir(), staging)
+
+        result = build_extracts(paths.raw_dir(), paths.extracts_dir(), progress=True, before_swap=record_changes)
         say(f"extract: {len(result.get('tables', {}))} tables -> {paths.extracts_dir()}")
+        rows = changes.get("rows")
+        if rows is not None and not rows["change"].eq("first build").all():
+            kinds = rows["change"].value_counts()
+            say("extract: since the previous extracts: " + (", ".join(f"{n:,} {k}" for k, n in kinds.items()) or "no change"))
     cmd_check(args)
 
 
 def cmd_check(args) -> None:
-    """The curated tables are inputs too: check them on every build, as the extracts are."""
+    """The curated tables are inputs too: check them on every build, as the extracts are.
+
+    What the checks read is recorded as they run (files, extracts, code); when none of it
+    changed since they last passed, they would pass again, and are not re-run."""
+    import json
+
+    from analysis.render.inputs import InputState, Recording
+
+    memo = paths.ROOT / ".cache" / "check.json"
+    state = InputState.load(paths.ROOT, paths.ROOT / ".cache" / "render")
+    try:
+        last = json.loads(memo.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        last = {}
+    if last.get("inputs") and all(state.current(k) == v for k, v in last["inputs"].items()):
+        say(f"check: {last['passed']} curated-table checks passed (their inputs did not change)")
+        return
     from analysis import curated
     from analysis.errors import ValidationError
 
-    results = curated.run_checks()
+    with Recording(paths.ROOT) as rec:
+        results = curated.run_checks()
     failures = curated.report(results)
     if failures:
+        memo.unlink(missing_ok=True)
         raise ValidationError(f"curated tables failed their checks:\n{failures}")
     say(f"check: {len(results)} curated-table checks passed")
+    memo.parent.mkdir(parents=True, exist_ok=True)
+    memo.write_text(json.dumps({"passed": len(results), "inputs": rec.inputs()}), encoding="utf-8")
+    state.save()
 
 
 def cmd_render(args) -> None:
@@ -94,6 +126,15 @@ def cmd_render(args) -> None:
     say(f"render: {ran} of {ran + len(rep.cached)} chapters executed, "
         f"{'typeset ' + ' and '.join(formats) if rep.typeset else 'nothing re-typeset'} -> {args.out}"
         f" (record: {Path(args.out) / 'build.json'})")
+
+
+def cmd_update(args) -> None:
+    """After a source publishes new data: acquire, validate and re-extract, rebuild the
+    chapters that read what changed, and say what moved (Appendix C, data/changelog.csv).
+    A failed validation stops here: the previous extracts and book stay as they were."""
+    cmd_build(args)
+    out = Path(args.out)
+    say(f"update: changelog -> {out / 'data' / 'changelog.csv'} (summarised in the appendix 'What changed')")
 
 
 def cmd_build(args) -> None:
@@ -130,12 +171,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("check", help="check the curated tables (claims, events, memberships, funding, responses)")
     p.set_defaults(func=cmd_check)
     for name, func, helptext in (("render", cmd_render, "render the book from the extracts"),
-                                 ("build", cmd_build, "acquire, extract and render")):
+                                 ("build", cmd_build, "acquire, extract and render"),
+                                 ("update", cmd_update, "after a source update: acquire, re-extract, "
+                                                        "rebuild the affected chapters, write the changelog")):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--out", default=str(paths.ROOT / "_book"), help="output folder (default: _book)")
         p.add_argument("--to", choices=("all", "html", "pdf"), default="all")
         p.add_argument("--force", action="store_true", help="re-execute every chapter, ignoring the cache")
-        if name == "build":
+        if name in ("build", "update"):
             p.add_argument("--mirror", help="mirror folder (default: $DATA_MIRROR or ../shared/data)")
         p.set_defaults(func=func)
     args = parser.parse_args(argv)

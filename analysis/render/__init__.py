@@ -89,32 +89,6 @@ def _typeset_key(config: BookConfig, results, formats) -> str:
     return h.hexdigest()
 
 
-class _Stage2Inputs:
-    """Project files stage 2 reads (sources list, pyproject, images...), recorded as read
-    with the recorder chapters use, so a no-op build can tell that typesetting would
-    produce the same book. One audit hook per process, switched on only while typesetting."""
-
-    recorder = None
-    installed = False
-
-    @classmethod
-    def start(cls, project_dir: Path, ignore: list[Path]):
-        from .worker import Recorder
-
-        if not cls.installed:
-            sys.addaudithook(lambda event, args: cls.recorder and cls.recorder.hook(event, args))
-            cls.installed = True
-        cls.recorder = Recorder(str(project_dir), [str(p) for p in ignore])
-        cls.recorder.on = True
-
-    @classmethod
-    def stop(cls, skip_prefix: str = "\0") -> dict:
-        rec, cls.recorder = cls.recorder, None
-        if rec is None:
-            return {}
-        return {k: v for k, v in rec.inputs.items() if not k.split(":", 1)[1].startswith(skip_prefix)}
-
-
 def _outputs_present(out_dir: Path, config: BookConfig, formats) -> bool:
     if not (out_dir / "build.json").is_file():
         return False
@@ -200,14 +174,13 @@ def _render_locked(project_dir, out_dir, formats, cache_dir, force_execute, log,
         return report
 
     t = time.perf_counter()
-    _Stage2Inputs.start(project_dir, [cache_dir, out_dir, project_dir / ".git", project_dir / ".venv", Path(sys.prefix)])
-    try:
-        return _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, record, t_all, say)
-    finally:
-        _Stage2Inputs.stop()
+    from .inputs import Recording
+
+    with Recording(project_dir, [cache_dir, out_dir], skip_prefix=f".{out_dir.name}.") as stage2:
+        return _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, record, t_all, say, stage2)
 
 
-def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, record, t_all, say):
+def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, record, t_all, say, stage2):
     from .atomic import swap_in
     from .book import load_pages, number_book
     from .bundles import SourceIndex, collect_parts, png_cache_fn, write_bundles
@@ -261,8 +234,12 @@ def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, 
         from analysis.verdicts import write_csv as write_claims_csv
 
         write_claims_csv(staging / "data" / "claims-verification.csv")
+        # The full list behind Appendix C (what a data update changed).
+        from analysis.changelog import write_csv as write_changelog_csv
+
+        write_changelog_csv(staging / "data" / "changelog.csv")
         report.timings["total_s"] = time.perf_counter() - t_all
-        record.update(typeset="+".join(formats), typeset_inputs=_Stage2Inputs.stop(skip_prefix=f".{out_dir.name}."),
+        record.update(typeset="+".join(formats), typeset_inputs=stage2.inputs(),
                       timings=_rounded(report.timings))
         _write_json(staging / "build.json", record)
         swap_in(staging, out_dir)

@@ -229,3 +229,44 @@ class ExecCache:
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         os.replace(tmp, self.index_path)
         self._dirty = False
+
+
+class Recording:
+    """Record, in this process, the project files and settings a block of code reads
+    (the recorder chapters use, worker.Recorder). Modules of the project that were
+    imported before the block count too, since their code runs in it. Used for stage 2's
+    inputs (so a no-op build knows typesetting would give the same book) and by the CLI
+    to skip a step whose inputs did not change. One audit hook per process."""
+
+    _current = None
+    _installed = False
+
+    def __init__(self, project_dir: Path, ignore=(), skip_prefix: str = "\0"):
+        self.project = Path(project_dir).resolve()
+        root = self.project
+        self.ignore = [str(p) for p in [*ignore, root / ".cache", root / ".git", root / ".venv", sys.prefix]]
+        self.skip_prefix = skip_prefix
+        self.rec = None
+
+    def __enter__(self) -> "Recording":
+        from .worker import Recorder
+
+        if not Recording._installed:
+            sys.addaudithook(lambda event, args: Recording._current and Recording._current.hook(event, args))
+            Recording._installed = True
+        self.rec = Recorder(str(self.project), self.ignore)
+        self.rec.on = True
+        Recording._current = self.rec
+        return self
+
+    def __exit__(self, *exc):
+        self.rec.on = False
+        Recording._current = None
+
+    def inputs(self) -> dict:
+        rec = self.rec
+        for module in list(sys.modules.values()):
+            path = getattr(module, "__file__", None)
+            if path and path.endswith(".py"):
+                rec.file(path)
+        return {k: v for k, v in rec.inputs.items() if not k.split(":", 1)[1].startswith(self.skip_prefix)}

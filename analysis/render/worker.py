@@ -52,9 +52,12 @@ def file_sha256(path: str) -> str | None:
 
 
 def dir_digest(path: str) -> str | None:
-    """Hash of a directory's sorted entry names (a listing is an input: a new file counts)."""
+    """Hash of a directory's sorted entry names (a listing is an input: a new file counts).
+
+    Hidden entries are left out: they are caches, staging folders and version control,
+    which come and go with every build."""
     try:
-        names = sorted(os.listdir(path))
+        names = sorted(n for n in os.listdir(path) if not n.startswith("."))
     except (FileNotFoundError, NotADirectoryError):
         return None
     return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
