@@ -5,7 +5,7 @@ Why: a reader who reran the report after USGS published a new Mineral Commodity
 Summaries needs to know which commodities, countries and values moved before trusting
 (or citing) a number that differs from last year's. The build-to-build part is computed
 when the extract step replaces the extracts (both versions exist only then) and kept
-beside them as `_changelog.parquet`; the edition part is a query (`sql/`).
+beside them as `_changelog.csv`; the edition part is a query (`sql/`).
 
 Rows are compared on each table's primary key (from the extract manifest); columns that
 only say where a value was read (file, row) are not changes.
@@ -21,7 +21,7 @@ import pandas as pd
 
 from analysis import db, paths
 
-FILE = "_changelog.parquet"
+FILE = "_changelog.csv"
 MANIFEST = "_manifest.json"
 # Provenance columns: a value read from another row of a new file has not changed.
 NOT_CHANGES = {"source_file", "source_row", "source_sheet", "source_line"}
@@ -91,17 +91,17 @@ def write_build_changes(previous: Path, staging: Path) -> pd.DataFrame:
             changes = pd.DataFrame([{"kind": "build", "change": "no change"}], columns=COLUMNS)
     else:
         changes = pd.DataFrame([{"kind": "build", "change": "first build"}], columns=COLUMNS)
-    changes.astype("string").to_parquet(Path(staging) / FILE, index=False)
+    changes.to_csv(Path(staging) / FILE, index=False)
     return changes
 
 
 def build_changes(extracts: Path | None = None) -> pd.DataFrame:
     """The changes the last extraction made (empty if the extracts predate this record)."""
     path = Path(extracts or paths.extracts_dir()) / FILE
-    sys.audit("render.input.file", str(path))  # pandas reads it natively: say so
+    sys.audit("render.input.file", str(path))  # an input even while it does not exist
     if not path.exists():
         return pd.DataFrame(columns=COLUMNS)
-    return pd.read_parquet(path)
+    return pd.read_csv(path, dtype="string", keep_default_na=False).replace("", pd.NA)
 
 
 def edition_changes() -> pd.DataFrame:

@@ -125,8 +125,6 @@ def connect(extracts: Path | None = None, *, all_editions: bool = False,
     con = duckdb.connect(":memory:")
     editioned = set()
     for path in sorted(folder.glob("*.parquet")):
-        if path.name.startswith("_"):  # build records (e.g. the changelog), not tables
-            continue
         literal = str(path.resolve()).replace("'", "''")
         column = editions.edition_column(path.stem)
         cut = f" WHERE {column} <= {vintage}" if column and vintage is not None else ""
