@@ -54,10 +54,13 @@ def file_sha256(path: str) -> str | None:
 def dir_digest(path: str) -> str | None:
     """Hash of a directory's sorted entry names (a listing is an input: a new file counts).
 
-    Hidden entries are left out: they are caches, staging folders and version control,
-    which come and go with every build."""
+    Hidden entries are left out (caches, staging folders, version control), and so are
+    folders whose names start with "_" (the book's outputs, `_book/`, `_freeze/`): they come
+    and go with every build."""
     try:
-        names = sorted(n for n in os.listdir(path) if not n.startswith("."))
+        with os.scandir(path) as it:
+            names = sorted(e.name for e in it if not e.name.startswith(".")
+                           and not (e.name.startswith("_") and e.is_dir()))
     except (FileNotFoundError, NotADirectoryError):
         return None
     return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()

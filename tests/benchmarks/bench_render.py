@@ -44,6 +44,8 @@ def copy_project(dest: Path) -> Path:
             shutil.copy2(ROOT / rel, dest / rel)
     shutil.copytree(ROOT / "data" / "extracts", dest / "data" / "extracts")
     (dest / "data" / "raw").symlink_to(ROOT / "data" / "raw")
+    if (ROOT.parent / "shared").is_dir():  # the read-only mirror and seeds, beside the project
+        (dest.parent / "shared").symlink_to(ROOT.parent / "shared")
     return dest
 
 
@@ -95,9 +97,9 @@ def quarto_way(project: Path) -> dict:
     run(project, ["render"])
     shutil.rmtree(project / "_book", ignore_errors=True)
     res = run(project, ["render"])
-    return {"wall": execute + res["wall"], "ok": res["ok"], "executed": 2 * sum(
-        needs_kernel(parse_qmd((project / c.path).read_text(encoding="utf-8"), c.path)) for c in config.chapters),
-        "chapters": len(config.chapters), "typeset": "html+pdf", "peak_mib": res["peak_mib"], "out": res["out"]}
+    runs = sum(needs_kernel(parse_qmd((project / c.path).read_text(encoding="utf-8"), c.path)) for c in config.chapters)
+    return {"wall": execute + res["wall"], "ok": res["ok"], "executed": f"{runs} x 2",
+            "chapters": len(config.chapters), "typeset": "html+pdf", "peak_mib": res["peak_mib"], "out": res["out"]}
 
 
 def main() -> None:
