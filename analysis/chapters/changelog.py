@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analysis import changelog
-from analysis.extract.commodities import labels as commodity_labels
+from analysis import prose
 
 MEASURES = {"core_usgs_mcs__world_production": "World production",
             "core_usgs_mcs__world_reserves": "World reserves",
@@ -86,6 +86,11 @@ def count(moves: pd.DataFrame, change: str) -> int:
     return int(moves["change"].eq(change).sum())
 
 
+def count_text(moves: pd.DataFrame, change: str) -> str:
+    """'1,234': how many figures moved, appeared or were dropped."""
+    return f"{count(moves, change):,}"
+
+
 def world_total_moves(moves: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     """World mine production as each edition printed it for its latest year, largest
     relative moves first (world rows only: a country's move is in the full changelog)."""
@@ -95,7 +100,7 @@ def world_total_moves(moves: pd.DataFrame, top: int = 15) -> pd.DataFrame:
     m = m.loc[m["old"] > 0]
     m = m.assign(change_pct=100 * (m["new"] / m["old"] - 1))
     m = m.reindex(m["change_pct"].abs().sort_values(ascending=False).index).head(top)
-    names = commodity_labels()
+    names = prose.commodity_labels()
     m = m.reset_index(drop=True)
     return pd.DataFrame({
         "Commodity": [names.get(c, c) for c in m["commodity_id"]],
