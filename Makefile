@@ -19,7 +19,7 @@ export MCS_VINTAGE
 DEBIAN_PACKAGES := fonts-noto-core fonts-noto-cjk poppler-utils chromium
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 
-.PHONY: report test snapshot mutation system-deps venv acquire extract render bench clean
+.PHONY: report test snapshot mutation system-deps venv acquire extract render bench clean look
 
 system-deps:
 	@missing=$$(for p in $(DEBIAN_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -76,6 +76,11 @@ snapshot: system-deps extract
 # prints each mutation's fate and the kill rate. Slow (minutes); not part of `make test`.
 mutation: extract
 	$(PY) tests/mutation/run.py
+
+# Every HTML page at 1400 and 390 px and every PDF page as PNGs in tests/artifacts/ (not
+# committed), from the same reader-level tests, for a person to look at.
+look: system-deps extract
+	READER_ARTIFACTS=1 $(PY) -m pytest -q tests/test_reader.py tests/test_pdf_layout.py
 
 bench: extract
 	$(PY) tests/benchmarks/bench_extract.py

@@ -62,6 +62,43 @@ def _break_underscores(node):
     return node
 
 
+_CAPTION = re.compile(r"\n  caption: \[\n(.*?)\n  \]\n\)", re.S)
+
+
+def short_captions(typ: str) -> str:
+    """The Lists of Figures and of Tables show each caption's first sentence (its title), as
+    a book's lists do, not the whole caption with its sources and notes."""
+    def short(body: str) -> str | None:
+        depth = 0
+        for i, ch in enumerate(body):
+            depth += {"[": 1, "(": 1, "]": -1, ")": -1}.get(ch, 0)
+            if depth == 0 and ch == "." and (i + 1 == len(body) or body[i + 1] in " \n") \
+                    and not re.search(r"(\be\.g|\bi\.e|\bn\.e\.s|\bNo|\bU\.S|\bvs|~\d+)$", body[:i]):
+                return body[:i + 1]
+        return None
+
+    def repl(m: re.Match) -> str:
+        body = m.group(1)
+        head = short(body.strip())
+        if head is None or head == body.strip():
+            return m.group(0)
+        return f"\n  caption: flex-caption([\n{body}\n  ], [{head}])\n)"
+
+    return _CAPTION.sub(repl, typ)
+
+
+def _no_widow(title: str) -> str:
+    """The title's last two words joined by a no-break space: never one word alone on a line."""
+    head, _, last = title.rpartition(" ")
+    return f"{head}\u00a0{last}" if head else title
+
+
+def _unlist_inner_table_figures(typ: str) -> str:
+    """Pandoc wraps each table in a captionless `figure(kind: table)` inside the captioned
+    one; only the captioned figure belongs in the List of Tables."""
+    return typ.replace("\n    , kind: table\n    )", "\n    , kind: table, outlined: false\n    )")
+
+
 def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target], bib_keys: set[str],
                build_dir: Path, pdf_path: Path, svg_cache, meta=None, releases=None) -> list[str]:
     errors: list[str] = []
@@ -100,7 +137,7 @@ def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target]
 
     t = config.typst
     args = ["-f", "json", "-t", "typst", "--standalone", f"--template={HERE / 'book.typ'}",
-            "-M", f"title={config.title}", "-M", f"lang={config.lang}",
+            "-M", f"title={_no_widow(config.title)}", "-M", f"lang={config.lang}",
             "-V", f"papersize={t.get('papersize', 'a4')}",
             "-V", f"mainfont={t.get('mainfont', 'Noto Serif CJK SC')}",
             "-V", f"toc-depth={t.get('toc-depth', 2)}"]
@@ -125,8 +162,10 @@ def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target]
         (build_dir / "citation.yaml").write_text(yaml.safe_dump(note, allow_unicode=True), encoding="utf-8")
         args.append(f"--metadata-file={build_dir / 'citation.yaml'}")
     if config.bibliography:
-        args += ["--citeproc"] + [f"--bibliography={b}" for b in config.bibliography]
+        # link-citations: every citation is a link to its entry in the bibliography
+        args += ["--citeproc", "-M", "link-citations=true"] + [f"--bibliography={b}" for b in config.bibliography]
     typ = run_pandoc(args, json.dumps(doc), "book PDF (pandoc -> typst)")
+    typ = short_captions(_unlist_inner_table_figures(typ))
     typ_path = build_dir / "book.typ"
     typ_path.write_text(typ, encoding="utf-8")
     import typst
