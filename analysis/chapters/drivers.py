@@ -133,9 +133,9 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
     per_column = math.ceil(len(data) / 2)
     data["part"] = (data.index // per_column).map(dict(enumerate(parts)))
     data["rank"] = data.index
-    data["label_lines"] = data["label"].map(lambda t: theme.wrap_label(t, 33))
-    y = alt.Y("label_lines:N", sort=alt.EncodingSortField("rank", order="ascending"), title=None,
-              axis=theme.multiline_axis())
+    data["label_lines"] = data["label"].map(lambda t: theme.wrap_label(t, 40))
+    # an explicit order: a sort by field is lost when the two layers' domains are merged
+    y = alt.Y("label_lines:N", sort=data["label_lines"].tolist(), title=None, axis=theme.multiline_axis())
     leading = theme.domain_of(data["leading_source"], list(LEADING.values()))
     colours = dict(zip(LEADING.values(), [theme.CHINA, theme.OTHER, theme.PALETTE[2], theme.MUTED]))
     bounds = theme.domain_of(data["bound"], ["as published", *BOUNDS.values()])
@@ -164,7 +164,7 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
     ).transform_filter(alt.datum.bound != "as published")
     return (
         alt.layer(bars, labels, data=data)
-        .properties(width=75, height=alt.Step(17))  # room for a label on two lines
+        .properties(width=70, height=alt.Step(17))  # room for a label on two lines
         .facet(column=alt.Column("part:N", title=None, header=None, sort=parts), spacing=24,
                title=alt.Title(f"US net import reliance, USGS Mineral Commodity Summaries {edition}",
                                subtitle="Net imports as a share of apparent consumption (%)"))
