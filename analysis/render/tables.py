@@ -66,19 +66,46 @@ def align_numbers(table):
     return table
 
 
-def content_widths(table, max_chars: int = 48) -> list[float]:
-    """Relative column widths from the cells: the longest cell, capped (a long cell wraps
-    anyway), never below the longest word (a word does not wrap)."""
+LINE_CHARS = 80
+
+
+def content_widths(table, short_chars: int = 24) -> list[float]:
+    """Relative column widths from the cells: a column of short entries as wide as its
+    longest entry (or word); a column of running text as wide as its average entry, so that
+    a table of one-line summaries gives the summaries most of the page."""
     ncols = len(table["c"][2])
-    rows = [[_cell_text(c) for c in _cells(r)] for r in _rows(table) + _header_rows(table)]
+    body = [[_cell_text(c) for c in _cells(r)] for r in _rows(table)]
+    head = [[_cell_text(c) for c in _cells(r)] for r in _header_rows(table)]
     weights = []
     for i in range(ncols):
-        col = [row[i] for row in rows if i < len(row)]
-        longest = max((len(v) for v in col), default=1)
-        word = max((len(w) for v in col for w in v.split()), default=1)
-        weights.append(max(min(longest, max_chars), min(word, max_chars), 3))
-    total = sum(weights)
-    return [w / total for w in weights]
+        col = [row[i] for row in body if i < len(row)]
+        cells = col + [row[i] for row in head if i < len(row)]
+        longest = max((len(v) for v in cells), default=1)
+        word = max((len(w) for v in cells for w in v.split()), default=1)
+        if longest <= short_chars:
+            weights.append(max(longest, 3))
+        else:
+            mean = sum(len(v) for v in col) / max(len(col), 1)
+            weights.append(max(short_chars, word, mean))
+    # No column narrower than its longest word: in characters of a line of the PDF's table
+    # text (about LINE_CHARS fit the text width), a column gets at least word + 2 (the
+    # cell's insets); the others share what is left in proportion to their weights.
+    floors = [min(max(len(w) for v in [row[i] for row in body + head if i < len(row)] or [""]
+                      for w in (v.split() or [""])) + 2, LINE_CHARS / 2) for i in range(ncols)]
+    widths = [w / sum(weights) * LINE_CHARS for w in weights]
+    for _ in range(ncols):
+        short = [i for i in range(ncols) if widths[i] < floors[i] - 1e-9]
+        if not short:
+            break
+        fixed = set(short) | {i for i in range(ncols) if widths[i] == floors[i]}
+        for i in short:
+            widths[i] = floors[i]
+        rest = LINE_CHARS - sum(widths[i] for i in fixed)
+        free = [i for i in range(ncols) if i not in fixed]
+        scale = rest / sum(widths[i] for i in free) if free and rest > 0 else 1
+        for i in free:
+            widths[i] *= scale
+    return [w / sum(widths) for w in widths]
 
 
 def layout_tables(blocks, fmt: str):
