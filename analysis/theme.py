@@ -22,7 +22,8 @@ The rules (checked on every chart of the book by tests/test_charts.py, with
 6. Panels that are compared share their scales. A chart that gives its panels
    independent quantitative scales must say why in `usermeta["independent_scales"]`.
 7. Tooltips say what the text says: every tooltip field has a title a reader can read,
-   numbers carry a format, and no value is an internal id (`rare_earths`).
+   numbers carry a format, and no value is an internal id (`rare_earths`), a file path
+   or the project's word for its sources ("the seed"); `for_readers` rewrites the last.
 """
 from __future__ import annotations
 
@@ -73,6 +74,21 @@ def minerals_report() -> alt.theme.ThemeConfig:
     }
 
 
+def _without_internal_columns(data, **kwargs):
+    """Charts carry only reader-facing columns: the curated tables' bookkeeping (`_file`,
+    `_row`: a path on the build machine) would otherwise ride along in every spec and
+    downloadable spec, and make them differ from one machine to the next."""
+    import pandas as pd
+
+    if isinstance(data, pd.DataFrame):
+        data = data[[c for c in data.columns if not str(c).startswith("_")]]
+    return alt.default_data_transformer(data, **kwargs)
+
+
+alt.data_transformers.register("minerals_report", _without_internal_columns)
+alt.data_transformers.enable("minerals_report")
+
+
 def enable() -> None:
     """Importing the module registers and enables the theme; call for clarity in chapters."""
     alt.theme.enable("minerals_report")
@@ -101,6 +117,14 @@ def print_font_pt(font_px: float, chart_width_px: float) -> float:
 
 
 _RAW_ID = re.compile(r"^[a-z][a-z0-9]*(_[a-z0-9]+)+$")
+_INTERNAL = re.compile(r"\bseeds?\b|data/curated|\.csv\b|\bclaim_id\b", re.I)
+
+
+def for_readers(text: str, source: str) -> str:
+    """Curated notes call the text they come from "the seed"; a reader knows it by author
+    and year ("Cheng (2024)")."""
+    text = re.sub(r"\bthe seeds?\b", source, str(text))
+    return re.sub(r"\b[Ss]eed:\s*", f"{source}: ", text)
 _COLOUR_CHANNELS = ("color", "fill", "stroke")
 
 
@@ -179,9 +203,14 @@ def chart_problems(spec: dict, name: str = "chart") -> list[str]:
                     problems.append(f"{where}: tooltip field {tip['field']!r} has no title (rule 7)")
                 if tip.get("type") == "quantitative" and not tip.get("format"):
                     problems.append(f"{where}: tooltip number {tip['field']!r} has no format (rule 7)")
-                raw = sorted(v for v in _field_values(spec, tip["field"]) if isinstance(v, str) and _RAW_ID.match(v))
+                values = [v for v in _field_values(spec, tip["field"]) if isinstance(v, str)]
+                raw = sorted(v for v in values if _RAW_ID.match(v))
                 if raw:
                     problems.append(f"{where}: tooltip {tip['field']!r} shows internal ids {raw[:3]} (rule 7)")
+                internal = sorted(v for v in values if _INTERNAL.search(v))
+                if internal:
+                    problems.append(f"{where}: tooltip {tip['field']!r} shows the project's internals: "
+                                    f"{internal[0][:80]!r} (rule 7)")
     resolve = (spec.get("resolve") or {}).get("scale") or {}
     quantitative = {path[-1] for path, node in _walk(spec) if path and path[-1] in ("x", "y")
                     and node.get("type") == "quantitative"}

@@ -55,6 +55,7 @@ def us_acts(ev: pd.DataFrame) -> pd.DataFrame:
     data["kind_label"] = data["kind"].map(TIMELINE_KINDS)
     data["administration_label"] = data["administration"].replace("", "Before 2009")
     data["source"] = data["source_key"].map(source_label)
+    data["summary_en"] = [theme.for_readers(t, s) for t, s in zip(data["summary_en"], data["source"])]
     data = data.sort_values(["start", "event_id"]).reset_index(drop=True)
     # acts of one kind in one year are stacked on separate rows so that none hides another
     data["stack"] = data.groupby(["kind", "year"]).cumcount()
@@ -288,6 +289,7 @@ def funding_chart(fund: pd.DataFrame) -> alt.Chart:
         {"=": "Stated exactly", "about": "About", "up_to": "Ceiling (up to)", ">": "Lower bound (more than)"})
     f["recipient_text"] = f["recipient"].replace("", "not stated")
     f["source"] = f["source_key"].map(source_label)
+    f["purpose"] = [theme.for_readers(t, s) for t, s in zip(f["purpose"], f["source"])]
     f["amount_usd"] = f["amount_usd"].astype(float)
     f["year"] = f["year"].astype(int)
     order = [INSTRUMENT_LABELS[k] for k in INSTRUMENT_LABELS if k in set(f["instrument"])]

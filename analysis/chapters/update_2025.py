@@ -309,7 +309,11 @@ def count_side_in_year(events: pd.DataFrame, side: str, year: int) -> int:
 def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
     """One row per act, in date order, so that every act is labelled in print as well as
     in the HTML tooltip."""
+    from analysis.chapters.instruments import source_label
+
     data = events.assign(date_str=events["when"].dt.strftime("%Y-%m-%d"),
+                         summary_en=[theme.for_readers(t, source_label(k))
+                                     for t, k in zip(events["summary_en"], events["source_key"])],
                          label_lines=events["label"].map(lambda t: theme.wrap_label(t, 50)))
     order = data["label_lines"].tolist()
     sides = theme.domain_of(data["side_label"], list(SIDES.values()))
