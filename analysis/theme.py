@@ -123,8 +123,10 @@ _INTERNAL = re.compile(r"\bseeds?\b|data/curated|\.csv\b|\bclaim_id\b", re.I)
 def for_readers(text: str, source: str) -> str:
     """Curated notes call the text they come from "the seed"; a reader knows it by author
     and year ("Cheng (2024)")."""
-    text = re.sub(r"\bthe seeds?\b", source, str(text))
-    return re.sub(r"\b[Ss]eed:\s*", f"{source}: ", text)
+    text = re.sub(r"\(seeds?\)", f"(according to {source})", str(text))
+    text = re.sub(r"\bthe seeds?\b", source, text)
+    text = re.sub(r"\b[Ss]eeds?:\s*", f"{source}: ", text)
+    return re.sub(r"\bseeds?\b", source, text)
 _COLOUR_CHANNELS = ("color", "fill", "stroke")
 
 
