@@ -164,7 +164,7 @@ def nir_chart(nir: pd.DataFrame) -> alt.Chart:
     ).transform_filter(alt.datum.bound != "as published")
     return (
         alt.layer(bars, labels, data=data)
-        .properties(width=70, height=alt.Step(17))  # room for a label on two lines
+        .properties(width=70, height=alt.Step(16))  # room for a label on two lines; fits an A4 page
         .facet(column=alt.Column("part:N", title=None, header=None, sort=parts), spacing=24,
                title=alt.Title(f"US net import reliance, USGS Mineral Commodity Summaries {edition}",
                                subtitle="Net imports as a share of apparent consumption (%)"))
