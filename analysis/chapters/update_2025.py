@@ -309,7 +309,7 @@ def count_side_in_year(events: pd.DataFrame, side: str, year: int) -> int:
 def export_controls_timeline(events: pd.DataFrame) -> alt.Chart:
     """One row per act, in date order, so that every act is labelled in print as well as
     in the HTML tooltip."""
-    from analysis.chapters.instruments import source_label
+    from analysis.prose import source_label
 
     data = events.assign(date_str=events["when"].dt.strftime("%Y-%m-%d"),
                          summary_en=[theme.for_readers(t, source_label(k))
