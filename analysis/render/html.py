@@ -10,6 +10,7 @@ from pathlib import Path
 
 import jinja2
 
+from . import bibliography
 from .book import Page, Target, finalize
 from .config import BookConfig
 from .errors import RenderError
@@ -119,22 +120,18 @@ def render_html(config: BookConfig, pages: list[Page], targets: dict[str, Target
                          f'<script type="application/json" class="vega-spec" data-target="{div_id}">{spec}</script>')]
 
     bodies = {}
-    bib_args = ["--citeproc", "-M", "link-citations=true"]
-    bib_args += [f"--bibliography={b}" for b in config.bibliography]
+    asts = {}
     for page in pages:
         ast = finalize(page, "html", targets, bib_keys, errors, figure_fn)
         if errors:
             continue
-        ast = _add_figure_tools(ast, page, by_label)
+        asts[page.html_path] = _add_figure_tools(ast, page, by_label)
+    if not errors:
+        # One citeproc run for all pages: a work has the same label on every page.
+        asts = bibliography.html_pages(asts, config.bibliography, config.lang)
+    for path, ast in asts.items():
         args = ["-f", "json", "-t", "html5", "--mathml", "--wrap=none", "-M", f"lang={config.lang}"]
-        if _has_cites(ast):
-            args += bib_args
-            if '"refs"' not in json.dumps(ast):
-                ast["blocks"] += [
-                    {"t": "Header", "c": [2, ["references", ["unnumbered"], []], [{"t": "Str", "c": "References"}]]},
-                    {"t": "Div", "c": [["refs", [], []], []]},
-                ]
-        bodies[page.html_path] = mark_chinese(reader_markup(run_pandoc(args, json.dumps(ast), page.chapter.path)))
+        bodies[path] = mark_chinese(reader_markup(run_pandoc(args, json.dumps(ast), path)))
     if errors:
         return errors
 
@@ -290,10 +287,6 @@ def build_search_index(out_dir: Path):
                            "--silent"], capture_output=True, text=True)
     if proc.returncode != 0:
         raise RenderError(f"search index (pagefind) failed: {proc.stderr.strip() or proc.stdout.strip()}")
-
-
-def _has_cites(ast) -> bool:
-    return '"t": "Cite"' in json.dumps(ast)
 
 
 def _pandoc_version() -> str:

@@ -7,6 +7,7 @@ import os
 import re
 from pathlib import Path
 
+from . import bibliography
 from .book import Page, Target, finalize
 from .config import BookConfig
 from .errors import RenderError
@@ -133,6 +134,8 @@ def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target]
         return errors
     blocks.append({"t": "Header", "c": [1, attr("references", ["unnumbered"]), text_inlines("References")]})
     blocks.append({"t": "Div", "c": [attr("refs"), []]})
+    # citeproc once over the whole book, as for the HTML pages: the same labels, linked entries
+    blocks = bibliography.pdf_blocks(blocks, config.bibliography, config.lang)
     doc = {"pandoc-api-version": [1, 23, 1], "meta": {}, "blocks": blocks}
 
     t = config.typst
@@ -161,9 +164,6 @@ def render_pdf(config: BookConfig, pages: list[Page], targets: dict[str, Target]
             note["book-url"] = f"<{meta.site_url}>"
         (build_dir / "citation.yaml").write_text(yaml.safe_dump(note, allow_unicode=True), encoding="utf-8")
         args.append(f"--metadata-file={build_dir / 'citation.yaml'}")
-    if config.bibliography:
-        # link-citations: every citation is a link to its entry in the bibliography
-        args += ["--citeproc", "-M", "link-citations=true"] + [f"--bibliography={b}" for b in config.bibliography]
     typ = run_pandoc(args, json.dumps(doc), "book PDF (pandoc -> typst)")
     typ = short_captions(_unlist_inner_table_figures(typ))
     typ_path = build_dir / "book.typ"
