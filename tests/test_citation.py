@@ -150,3 +150,38 @@ def test_cite_this_report_copies_in_headless_chromium(rendered_book, tmp_path):
         b.eval(f"{box}.querySelector('button[data-copy=cite-bibtex]').click()")
         assert b.wait_for(f"{box}.querySelector('button[data-copy=cite-bibtex]').getAttribute('data-copied')") == "true"
         assert b.eval("navigator.clipboard.readText()").startswith("@book{minerals-report,")
+
+
+def test_release_checksums_recompute_from_the_manifest():
+    """Appendix A's checksum of a release is the SHA-256 of its files' values, sorted:
+    recomputed here from data/sources.csv with the standard library alone."""
+    import csv
+    import hashlib
+
+    from analysis.chapters import data_sources
+
+    shas: dict[str, list[str]] = {}
+    titles = {}
+    with (ROOT / "data" / "sources.csv").open(encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            shas.setdefault(row["source_id"], []).append(row["sha256"])
+            titles[row["source_id"]] = row["title"]
+    table = data_sources.provenance_table()
+    printed = dict(zip(table["Release (edition)"], table["SHA-256 of the files' SHA-256 values"]))
+    assert len(printed) == len(shas)
+    for source_id, values in shas.items():
+        want = hashlib.sha256("\n".join(sorted(values)).encode()).hexdigest()
+        assert printed[titles[source_id]].replace(" ", "") == want, source_id
+
+
+@pytest.mark.slow
+def test_appendix_a_states_version_build_date_and_release_checksums(rendered_book):
+    doc = (rendered_book / "chapters" / "a-data-sources.html").read_text(encoding="utf-8")
+    text = re.sub(r"\s+", " ", _html.unescape(re.sub(r"<[^>]+>", "", doc)))
+    date = _meta(doc)["citation_publication_date"][0].replace("/", "-")
+    assert f"This is version {VERSION} of the book, built on {date}." in text
+    assert 'id="tbl-provenance"' in doc
+    from analysis.chapters import data_sources
+
+    for digest in data_sources.provenance_table()["SHA-256 of the files' SHA-256 values"]:
+        assert digest in text

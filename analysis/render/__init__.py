@@ -184,7 +184,7 @@ def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, 
     from .atomic import swap_in
     from .book import load_pages, number_book
     from .bundles import SourceIndex, collect_parts, png_cache_fn, write_bundles
-    from .citation import book_meta, cite_this_report_blocks
+    from .citation import book_meta, cite_this_report_blocks, fill_book_facts
     from .html import render_html
     from .pandoc import bibliography_items
     from .pdf import render_pdf
@@ -197,6 +197,8 @@ def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, 
     sources = SourceIndex(project_dir, bib_items)
     if pages and pages[0].chapter.position == 0:
         pages[0].ast["blocks"] += cite_this_report_blocks(meta, sources.releases)
+    for page in pages:
+        page.ast["blocks"] = fill_book_facts(page.ast["blocks"], meta)
     targets = number_book(pages, config)
     parts = collect_parts(pages, targets, config.project_dir)
     report.timings["parse_number_s"] = time.perf_counter() - t

@@ -205,7 +205,7 @@ def collect_parts(pages: list[Page], targets: dict[str, Target], project_dir: Pa
 
 class SourceIndex:
     """What the bundles say about the data behind a figure: the releases of
-    `data/sources.csv` (publisher, title, DOI, licence, checksum) and the entries of
+    `data/sources.csv` (publisher, title, DOI, licence) and the entries of
     the bibliography (for curated facts)."""
 
     def __init__(self, project_dir: Path, bib_items: dict[str, dict]):
@@ -216,14 +216,8 @@ class SourceIndex:
 
             with manifest.open(encoding="utf-8", newline="") as fh:
                 for row in csv.DictReader(fh):
-                    rel = self.releases.setdefault(row["source_id"], {**row, "sha256s": []})
-                    rel["sha256s"].append(row["sha256"])
+                    self.releases.setdefault(row["source_id"], row)
         self.bib = bib_items
-
-    def release_checksum(self, source_id: str) -> str:
-        """One sha256 over the sorted checksums of a release's files."""
-        shas = sorted(self.releases[source_id]["sha256s"])
-        return hashlib.sha256("\n".join(shas).encode()).hexdigest()
 
     def describe(self, ids: list[str]) -> list[dict]:
         out = []
@@ -231,8 +225,7 @@ class SourceIndex:
             if sid in self.releases:
                 r = self.releases[sid]
                 out.append({"id": sid, "kind": "release", "publisher": r["publisher"], "title": r["title"],
-                            "doi_or_url": r["doi_or_url"], "terms": r["licence"],
-                            "sha256": self.release_checksum(sid)})
+                            "doi_or_url": r["doi_or_url"], "terms": r["licence"]})
             elif sid in self.bib:
                 item = self.bib[sid]
                 out.append({"id": sid, "kind": "document", "publisher": _csl_names(item),

@@ -275,3 +275,23 @@ def cite_this_report_blocks(meta: BookMeta, releases: dict[str, dict]) -> list[d
         header("licence", "Licence"),
         Para(text_inlines(licence_sentence(meta, releases))),
     ]
+
+
+# --- facts about the build in the text -------------------------------------------------
+
+def fill_book_facts(blocks: list, meta: BookMeta) -> list:
+    """`[…]{.book-version}` and `[…]{.book-date}` in a chapter become the book's version
+    and build date when the book is typeset (like Quarto's `meta` shortcode): always the
+    values of this build, never a cached or hand-typed copy."""
+    from .pandoc import Str, walk
+
+    facts = {"book-version": meta.version or "unversioned", "book-date": meta.date}
+
+    def fn(el):
+        if el["t"] == "Span":
+            hit = next((c for c in el["c"][0][1] if c in facts), None)
+            if hit:
+                return Str(facts[hit])
+        return None
+
+    return walk(blocks, fn)
