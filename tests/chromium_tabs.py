@@ -1,5 +1,5 @@
 """Headless Chromium over the DevTools pipe with one tab per page (many pages, set widths,
-screenshots), for the reader-level page tests. tests/browser.py drives a single page.
+screenshots), for the reader-level page tests.
 
 Chromium ignores `--window-size` below about 500 px, so a phone-width view needs
 `Emulation.setDeviceMetricsOverride`; `--remote-debugging-pipe` gives the protocol on

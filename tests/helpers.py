@@ -50,3 +50,18 @@ def mirror(required: str = "") -> Path:
                     "official releases, or place them at ../shared/data. These tests read the real "
                     "releases and are never skipped.", pytrace=False)
     return found
+
+
+# --- headless Chromium as a reader (tests/chromium_tabs.py) ---------------------------
+
+def copying_tab(browser, url: str, width: int):
+    """A tab as a reader's browser is: focused, allowed to write the clipboard on a click."""
+    browser.send("Browser.grantPermissions", {"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]})
+    tab = browser.open(url, width=width, mobile=width < 600)
+    tab.send("Emulation.setFocusEmulationEnabled", {"enabled": True})
+    return tab
+
+
+def click_as_reader(tab, expression: str):
+    """A click as from the reader (a user gesture), not merely a script event."""
+    tab.send("Runtime.evaluate", {"expression": f"{expression}.click()", "userGesture": True})

@@ -208,29 +208,31 @@ def test_every_figure_and_table_has_download_links_and_a_cite_box(rendered_book)
 
 
 @pytest.mark.skipif(__import__("shutil").which("chromium") is None, reason="chromium not installed")
-def test_cite_box_opens_and_copies_in_headless_chromium(rendered_book, tmp_path):
-    from browser import Browser
+def test_cite_box_opens_and_copies_in_headless_chromium(rendered_book):
+    from chromium_tabs import Browser
+    from helpers import click_as_reader as _click, copying_tab as _copying_tab
 
-    with Browser(tmp_path / "profile") as b:
-        # A reader's browser lets a page write to the clipboard on a click; headless needs the grant.
-        b.send("Browser.grantPermissions", permissions=["clipboardReadWrite", "clipboardSanitizedWrite"])
-        b.send("Emulation.setFocusEmulationEnabled", enabled=True)
+    browser = Browser()
+    try:
         for width in (1400, 390):
-            b.open((rendered_book / "chapters" / "01-drivers.html").as_uri(), width=width)
+            tab = _copying_tab(browser, (rendered_book / "chapters" / "01-drivers.html").as_uri(), width)
             tools = 'document.querySelector(\'.figure-tools[data-label="fig-nir-latest"]\')'
-            assert b.eval(f"{tools}.querySelector('a[download]').getBoundingClientRect().width > 0")
-            assert not b.eval(f"{tools}.querySelector('.cite-text').checkVisibility()")
-            b.eval(f"{tools}.querySelector('summary').click()")
-            assert b.eval(f"{tools}.querySelector('details').open")
-            box = b.eval(f"{tools}.querySelector('.cite-text').getBoundingClientRect().toJSON()")
-            assert b.eval(f"{tools}.querySelector('.cite-text').checkVisibility()")
+            assert tab.eval(f"{tools}.querySelector('a[download]').getBoundingClientRect().width > 0")
+            assert not tab.eval(f"{tools}.querySelector('.cite-text').checkVisibility()")
+            _click(tab, f"{tools}.querySelector('summary')")
+            assert tab.eval(f"{tools}.querySelector('details').open")
+            box = tab.eval(f"{tools}.querySelector('.cite-text').getBoundingClientRect().toJSON()")
+            assert tab.eval(f"{tools}.querySelector('.cite-text').checkVisibility()")
             assert box["height"] > 0 and box["right"] <= width, box
-            assert b.eval(f"{tools}.getBoundingClientRect().right") <= width
-            b.eval(f"{tools}.querySelector('button[data-copy=cite-bibtex]').click()")
-            assert b.wait_for(f"{tools}.querySelector('button[data-copy=cite-bibtex]').getAttribute('data-copied')") == "true"
-            copied = b.eval("navigator.clipboard.readText()")
+            assert tab.eval(f"{tools}.getBoundingClientRect().right") <= width
+            _click(tab, f"{tools}.querySelector('button[data-copy=cite-bibtex]')")
+            assert tab.wait_for(f"{tools}.querySelector('button[data-copy=cite-bibtex]').getAttribute('data-copied')") == "true"
+            copied = tab.eval("navigator.clipboard.readText()")
             assert copied.startswith("@misc{minerals-report:fig-nir-latest,") and "Figure 1.1" in copied
-            b.eval(f"{tools}.querySelector('button[data-copy=cite-text]').click()")
-            b.wait_for(f"{tools}.querySelector('button[data-copy=cite-text]').getAttribute('data-copied') == 'true'")
-            copied = b.eval("navigator.clipboard.readText()")
+            _click(tab, f"{tools}.querySelector('button[data-copy=cite-text]')")
+            tab.wait_for(f"{tools}.querySelector('button[data-copy=cite-text]').getAttribute('data-copied') == 'true'")
+            copied = tab.eval("navigator.clipboard.readText()")
             assert copied.startswith("Minerals Report contributors. (") and "#fig-nir-latest" in copied
+            tab.close()
+    finally:
+        browser.close()

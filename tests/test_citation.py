@@ -138,18 +138,20 @@ def test_figures_page_lists_every_figure_and_table(rendered_book):
 
 @pytest.mark.slow
 @pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium not installed")
-def test_cite_this_report_copies_in_headless_chromium(rendered_book, tmp_path):
-    from browser import Browser
+def test_cite_this_report_copies_in_headless_chromium(rendered_book):
+    from chromium_tabs import Browser
+    from helpers import click_as_reader as _click, copying_tab as _copying_tab
 
-    with Browser(tmp_path / "profile") as b:
-        b.send("Browser.grantPermissions", permissions=["clipboardReadWrite", "clipboardSanitizedWrite"])
-        b.send("Emulation.setFocusEmulationEnabled", enabled=True)
-        b.open((rendered_book / "index.html").as_uri(), width=390)
+    browser = Browser()
+    try:
+        tab = _copying_tab(browser, (rendered_book / "index.html").as_uri(), 390)
         box = "document.querySelector('.cite-this-report')"
-        assert b.eval(f"{box}.getBoundingClientRect().right") <= 390
-        b.eval(f"{box}.querySelector('button[data-copy=cite-bibtex]').click()")
-        assert b.wait_for(f"{box}.querySelector('button[data-copy=cite-bibtex]').getAttribute('data-copied')") == "true"
-        assert b.eval("navigator.clipboard.readText()").startswith("@book{minerals-report,")
+        assert tab.eval(f"{box}.getBoundingClientRect().right") <= 390
+        _click(tab, f"{box}.querySelector('button[data-copy=cite-bibtex]')")
+        assert tab.wait_for(f"{box}.querySelector('button[data-copy=cite-bibtex]').getAttribute('data-copied')") == "true"
+        assert tab.eval("navigator.clipboard.readText()").startswith("@book{minerals-report,")
+    finally:
+        browser.close()
 
 
 def test_release_checksums_recompute_from_the_manifest():

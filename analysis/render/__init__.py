@@ -194,7 +194,7 @@ def _typeset(config, project_dir, out_dir, formats, cache_dir, results, report, 
     bib_items = bibliography_items(config.bibliography)
     bib_keys = set(bib_items)
     meta = book_meta(config)
-    sources = SourceIndex(project_dir, bib_items)
+    sources = SourceIndex(project_dir, bib_items, config.bibliography, config.lang)
     if pages and pages[0].chapter.position == 0:
         pages[0].ast["blocks"] += cite_this_report_blocks(meta, sources.releases)
     for page in pages:

@@ -45,6 +45,7 @@ class Part:
     spec: dict | None = None  # Vega-Lite spec (figures drawn as charts)
     static: dict | None = None  # an SVG/PNG output, or {"kind": "file", "path": ...} for an author's image
     output: str | None = None  # the executed output's name (render-figure:<name>) drawn in it
+    cited: list[str] = field(default_factory=list)  # bibliography keys cited in the caption
     table: tuple[list[str], list[list[str]]] | None = None
     sources: list[dict] = field(default_factory=list)
     files: dict = field(default_factory=dict)  # ext -> relative path in the book
@@ -173,6 +174,9 @@ def collect_parts(pages: list[Page], targets: dict[str, Target], project_dir: Pa
             caption = _caption_text(el, t.label)
             part = Part(id_, kind, t.label.replace("\u00a0", " "), first_sentence(caption), caption,
                         page.html_path, page.chapter.path)
+            from .bibliography import cited_keys
+
+            part.cited = cited_keys(el["c"][1][1])
 
             def inner(x):
                 if x["t"] == "Image":
@@ -208,7 +212,10 @@ class SourceIndex:
     `data/sources.csv` (publisher, title, DOI, licence) and the entries of
     the bibliography (for curated facts)."""
 
-    def __init__(self, project_dir: Path, bib_items: dict[str, dict]):
+    def __init__(self, project_dir: Path, bib_items: dict[str, dict], bibliography: list[Path] = (),
+                 lang: str = "en"):
+        self.bibliography, self.lang = list(bibliography), lang
+        self._references: dict[str, str] | None = None
         self.releases: dict[str, dict] = {}
         manifest = Path(project_dir) / "data" / "sources.csv"
         if manifest.is_file():
@@ -219,6 +226,23 @@ class SourceIndex:
                     self.releases.setdefault(row["source_id"], row)
         self.bib = bib_items
 
+    def reference(self, key: str) -> str:
+        """A document's entry as the book's bibliography prints it (citeproc, plain text):
+        one run for every key the bundles name."""
+        if self._references is None:
+            from .bibliography import citeproc
+            from .pandoc import Para, attr, stringify
+
+            keys = sorted(self.bib)
+            cites = [{"t": "Cite", "c": [[{"citationId": k, "citationPrefix": [], "citationSuffix": [],
+                                           "citationMode": {"t": "NormalCitation"}, "citationNoteNum": 0,
+                                           "citationHash": 0} for k in keys], []]}]
+            out = citeproc([Para(cites), {"t": "Div", "c": [attr("refs"), []]}], self.bibliography, self.lang,
+                           "figure sources") if keys and self.bibliography else []
+            refs = next((b for b in out if b["t"] == "Div" and b["c"][0][0] == "refs"), None)
+            self._references = {e["c"][0][0][len("ref-"):]: stringify(e["c"][1]) for e in (refs or {"c": [0, []]})["c"][1]}
+        return self._references.get(key, key)
+
     def describe(self, ids: list[str]) -> list[dict]:
         out = []
         for sid in ids:
@@ -227,27 +251,10 @@ class SourceIndex:
                 out.append({"id": sid, "kind": "release", "publisher": r["publisher"], "title": r["title"],
                             "doi_or_url": r["doi_or_url"], "terms": r["licence"]})
             elif sid in self.bib:
-                item = self.bib[sid]
-                out.append({"id": sid, "kind": "document", "publisher": _csl_names(item),
-                            "title": item.get("title", ""), "doi_or_url": _doi_or_url(item),
-                            "terms": ""})
+                out.append({"id": sid, "kind": "document", "reference": self.reference(sid), "terms": ""})
             else:
-                out.append({"id": sid, "kind": "unknown", "publisher": "", "title": sid, "doi_or_url": "",
-                            "terms": ""})
+                out.append({"id": sid, "kind": "unknown", "reference": sid, "terms": ""})
         return out
-
-
-def _csl_names(item: dict) -> str:
-    names = []
-    for a in item.get("author") or []:
-        names.append(a.get("literal") or " ".join(x for x in (a.get("given"), a.get("family")) if x))
-    return ", ".join(names)
-
-
-def _doi_or_url(item: dict) -> str:
-    if item.get("DOI"):
-        return f"https://doi.org/{item['DOI']}"
-    return item.get("URL", "")
 
 
 def part_source_ids(part: Part) -> list[str]:
@@ -258,7 +265,7 @@ def part_source_ids(part: Part) -> list[str]:
         if not ids:
             _, rows = figure_records(part.spec)
             ids += sorted({str(r["source_key"]) for r in rows if r.get("source_key")})
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(ids + part.cited))
 
 
 def data_note(sources: list[dict]) -> str:
@@ -270,7 +277,7 @@ def data_note(sources: list[dict]) -> str:
         bits.append(f"{s['publisher']}, {s['title']}{where}")
     if docs:
         if len(docs) <= 3:
-            bits += [f"{s['publisher'] + ', ' if s['publisher'] else ''}{s['title']}" for s in docs]
+            bits += [s["reference"].rstrip(".") for s in docs]
         else:
             bits.append(f"facts compiled by the authors from {len(docs)} documents, each row's source "
                         "named in the data file")
