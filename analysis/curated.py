@@ -11,6 +11,7 @@ Each failing-row frame keeps the table's own columns plus ``_file`` (path of the
 from __future__ import annotations
 
 import csv
+import io
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -115,6 +116,7 @@ class TableSpec:
     integer: tuple[str, ...] = ()    # int, may be empty unless also required
     dates: tuple[str, ...] = ()      # ISO partial dates, may be empty unless required
     id_pattern: str = ""             # full-match regex for the first id column; {source_key} is filled per row
+    multiline: tuple[str, ...] = ()  # columns whose quoted values may span lines (none so far)
 
 
 TABLES: dict[str, TableSpec] = {
@@ -179,21 +181,76 @@ def table_files(name: str, curated_dir: Path | None = None) -> list[Path]:
     return sorted(curated_dir.glob(TABLES[name].pattern))
 
 
-def read_csv(path: Path, spec: TableSpec) -> pd.DataFrame:
-    """Read one curated CSV with every column as string: values such as ``>50`` or an
-    empty cell must survive loading so that the checks, not the parser, judge them."""
-    path = Path(path)
-    header = pd.read_csv(path, nrows=0, encoding="utf-8").columns.tolist()
+def _records(path: Path, spec: TableSpec) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """Header and (line, fields) of each record, read strictly.
+
+    Why not pandas: a stray quote makes pandas join the following lines into one field,
+    silently (a membership list once lost Canada that way), and every later row is then
+    reported one line off. Here a record is one line, with exactly the header's number
+    of fields; a quoted field may span lines only in a column the spec allows.
+    """
+    data = path.read_bytes()
+    if not data.strip():
+        raise ExtractError(path, f"file is empty; expected the header {','.join(spec.columns)}", row=1)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ExtractError(path, f"not UTF-8 (byte {data[exc.start]:#04x} at offset {exc.start}); "
+                                 f"save the file as UTF-8", row=line) from None
+    if text.startswith("\ufeff"):
+        raise ExtractError(path, "starts with a byte-order mark; save the file as UTF-8 without BOM", row=1)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    end = 0
+    while True:
+        start = end + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise ExtractError(path, f"broken CSV quoting ({exc}): a quote opened on or after line {start} "
+                                     f"does not close as a field", row=start) from None
+        end = reader.line_num
+        if not fields:
+            raise ExtractError(path, "empty line inside the table; remove it", row=start)
+        records.append((start, fields))
+    header = records[0][1]
+    dupes = sorted({c for c in header if header.count(c) > 1})
+    if dupes:
+        raise ExtractError(path, f"column(s) {dupes} appear twice in the header", column=dupes[0], row=1)
     missing = [c for c in spec.columns if c not in header]
     if missing:
         raise ExtractError(path, f"missing column(s) {missing}; expected {list(spec.columns)}", column=missing[0], row=1)
     extra = [c for c in header if c not in spec.columns]
     if extra:
         raise ExtractError(path, f"unexpected column(s) {extra}", column=extra[0], row=1)
-    df = pd.read_csv(path, dtype={c: "string" for c in header}, keep_default_na=False, encoding="utf-8")
-    df = df.astype("string")
+    rows = []
+    for i, (line, fields) in enumerate(records[1:], start=1):
+        nxt = records[i + 1][0] if i + 1 < len(records) else end + 1
+        if len(fields) != len(header):
+            raise ExtractError(path, f"{len(fields)} fields, the header has {len(header)} (a stray quote or comma?)",
+                               row=line)
+        for column, value in zip(header, fields):
+            if ("\n" in value or "\r" in value) and column not in spec.multiline:
+                raise ExtractError(path, f"field spans lines {line}-{nxt - 1}: a quote opened here closes on a "
+                                         f"later line (a stray quote?); this column holds one line",
+                                   column=column, row=line)
+        rows.append((line, fields))
+    return header, rows
+
+
+def read_csv(path: Path, spec: TableSpec) -> pd.DataFrame:
+    """Read one curated CSV with every column as string: values such as ``>50`` or an
+    empty cell must survive loading so that the checks, not the parser, judge them.
+    ``_row`` is the line the record starts on."""
+    path = Path(path)
+    header, rows = _records(path, spec)
+    df = pd.DataFrame([fields for _, fields in rows], columns=header, dtype=object)
+    df = df.astype("string") if len(df) else pd.DataFrame({c: pd.Series(dtype="string") for c in header})
     df.insert(0, "_file", str(path))
-    df.insert(1, "_row", pd.Series(range(2, len(df) + 2), index=df.index, dtype="int64"))
+    df.insert(1, "_row", pd.Series([line for line, _ in rows], index=df.index, dtype="int64"))
     return df
 
 
@@ -272,9 +329,42 @@ def _empty(col: pd.Series) -> pd.Series:
 
 # --------------------------------------------------------------------------- checks
 
+def schema(spec: TableSpec, rule: str):
+    """The pandera schema of one column rule of a table: ``unique_ids`` (the id columns
+    unique together), ``required`` (not blank) or ``vocab`` (one of the allowed values).
+    Separate schemas so each failure keeps its own check name in the report."""
+    import pandera.pandas as pa
+
+    if rule == "unique_ids":
+        return pa.DataFrameSchema({c: pa.Column() for c in spec.id_columns}, unique=list(spec.id_columns),
+                                  report_duplicates="all")
+    if rule == "required":
+        not_blank = pa.Check(lambda s: s.fillna("").str.strip() != "", element_wise=False, name="not_blank")
+        return pa.DataFrameSchema({c: pa.Column(checks=not_blank, nullable=True) for c in spec.required})
+    if rule == "vocab":
+        return pa.DataFrameSchema({c: pa.Column(checks=pa.Check.isin(list(a)), nullable=False)
+                                   for c, a in spec.vocab.items()})
+    raise ValueError(rule)
+
+
+def _schema_failures(df: pd.DataFrame, spec: TableSpec, rule: str, problem) -> pd.DataFrame:
+    """Rows failing a pandera schema, one per (row, column), with ``problem(row, column)``."""
+    import pandera.errors as pe
+
+    try:
+        schema(spec, rule).validate(df.fillna({c: "" for c in spec.vocab}) if rule == "vocab" else df, lazy=True)
+    except pe.SchemaErrors as err:
+        cases = err.failure_cases.dropna(subset=["index"]).drop_duplicates(["index", "column"])
+    else:
+        return df.iloc[0:0].assign(problem=pd.Series(dtype=object))
+    out = df.loc[cases["index"].astype(int).tolist()].copy()
+    out["problem"] = [problem(df.loc[int(i)], c) for i, c in zip(cases["index"], cases["column"])]
+    return out
+
+
 def check_unique_ids(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    dup = df.duplicated(list(spec.id_columns), keep=False)
-    return _fail(df, dup, f"duplicate {'+'.join(spec.id_columns)}")
+    fails = _schema_failures(df, spec, "unique_ids", lambda r, c: f"duplicate {'+'.join(spec.id_columns)}")
+    return fails[~fails.index.duplicated()]
 
 
 def check_id_pattern(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
@@ -292,16 +382,13 @@ def check_id_pattern(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
 
 
 def check_required(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    fails = [_fail(df, _empty(df[c]), f"empty required column {c}") for c in spec.required]
-    return pd.concat(fails) if fails else df.iloc[0:0]
+    return _schema_failures(df, spec, "required", lambda r, c: f"empty required column {c}")
 
 
 def check_vocab(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:
-    fails = []
-    for col, allowed in spec.vocab.items():
-        bad = ~df[col].fillna("").isin(allowed)
-        fails.append(_fail(df, bad, lambda r, c=col, a=allowed: f"{c}={r[c]!r} not in {list(a)}"))
-    return pd.concat(fails) if fails else df.iloc[0:0]
+    if not spec.vocab:
+        return df.iloc[0:0].assign(problem=pd.Series(dtype=object))
+    return _schema_failures(df, spec, "vocab", lambda r, c: f"{c}={r[c]!r} not in {list(spec.vocab[c])}")
 
 
 def check_types(df: pd.DataFrame, spec: TableSpec) -> pd.DataFrame:

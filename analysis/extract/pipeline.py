@@ -38,7 +38,7 @@ import pandas as pd
 
 from analysis.acquire import manifest_view, sha256, verify_raw
 from analysis.errors import ExtractError, PipelineError, SourceError, ValidationError
-from analysis.extract.schema import kind_of
+from analysis.extract.schema import failing_rows, kind_of
 from analysis.metadata import SOURCES
 from analysis.paths import MANIFEST, REFERENCE_DIR, ROOT, SQL_DIR, sources_csv
 
@@ -96,7 +96,9 @@ def _type_ok(series: pd.Series, kind: str) -> bool:
 
 
 def check_table(table: str, df: pd.DataFrame, resource: dict) -> None:
-    """Columns and types as RESOURCES says, no undocumented columns, a unique primary key."""
+    """Columns and types as RESOURCES says, no undocumented columns; then the rows, with
+    pandera: a unique, non-null primary key and each field's constraints, failing rows
+    listed with the file and row they came from."""
     fields = resource["fields"]
     missing = [c for c in fields if c not in df.columns]
     if missing:
@@ -111,11 +113,10 @@ def check_table(table: str, df: pd.DataFrame, resource: dict) -> None:
     bad = [c for c in key if c not in fields]
     if bad:
         raise ValidationError(f"table {table}: primary key column {bad[0]!r} is not a field")
-    dup = df.duplicated(key, keep=False)
-    if dup.any():
-        rows = df.loc[dup, key].head(MAX_ROWS_SHOWN).to_dict("records")
-        raise ValidationError(f"table {table}: primary key ({', '.join(key)}) is not unique; "
-                              f"{int(dup.sum())} rows share a key, e.g. {rows}")
+    n, lines = failing_rows(df, resource, limit=MAX_ROWS_SHOWN)
+    if n:
+        raise ValidationError(f"table {table}: {n} row(s) break its schema (primary key {', '.join(key)} unique "
+                              f"and not null, field constraints):\n    " + "\n    ".join(lines))
 
 
 # ---------------------------------------------------------------------------- validations
