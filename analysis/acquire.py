@@ -85,8 +85,8 @@ def read_manifest(manifest: Path | None = None) -> list[SourceFile]:
         seen[r["path"]] = line
         if not _SHA256.fullmatch(r["sha256"]):
             raise bad(line, "sha256", f"{r['sha256']!r} is not a lower-case sha256 (64 hex digits); every file needs one")
-        if not r["bytes"].isdigit() or not 0 < int(r["bytes"]) <= MAX_BYTES:
-            raise bad(line, "bytes", f"{r['bytes']!r} is not a size between 1 and {MAX_BYTES} bytes")
+        if not r["bytes"].isdigit() or int(r["bytes"]) > MAX_BYTES:
+            raise bad(line, "bytes", f"{r['bytes']!r} is not a size in bytes up to {MAX_BYTES}")
         url = r["download_url"]
         if url and urllib.parse.urlsplit(url).scheme != "https":
             raise bad(line, "download_url", f"{url!r}: only https:// download addresses are accepted")

@@ -26,6 +26,7 @@ import pandas as pd
 from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.countries import harmonise
+from analysis.extract.readers import decode
 from analysis.extract.quirks import NOT_AVAILABLE, UnparseableValue, parse_value
 from analysis.paths import REFERENCE_DIR
 
@@ -52,9 +53,10 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
     if not path.is_file():
         raise ExtractError(rel, "file not found")
     try:
-        text = gzip.decompress(path.read_bytes()).decode("utf-8")
-    except (OSError, EOFError, UnicodeDecodeError) as exc:
-        raise ExtractError(rel, f"cannot decompress/decode: {exc}") from exc
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError) as exc:
+        raise ExtractError(rel, f"cannot decompress: {exc}") from None
+    text = decode(data, rel, "utf-8")
     try:
         df = pd.read_csv(io.StringIO(text), sep=";", dtype=str, keep_default_na=False, na_filter=False)
     except pd.errors.ParserError as exc:

@@ -44,9 +44,12 @@ def _load(path: Path, rel: str) -> dict:
     if not path.is_file():
         raise ExtractError(rel, "file not found")
     try:
-        return json.loads(path.read_bytes())
+        doc = json.loads(path.read_bytes())
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ExtractError(rel, f"not valid JSON: {exc}") from exc
+        raise ExtractError(rel, f"not valid JSON: {exc}") from None
+    if not isinstance(doc, dict):
+        raise ExtractError(rel, f"expected a JSON object at the top, found {type(doc).__name__}")
+    return doc
 
 
 def _import_valuation(meta: dict, rel: str) -> dict[int, str]:
@@ -64,8 +67,14 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
     manifest = _load(folder / "manifest.json", f"{FOLDER}/manifest.json")
     valuation = _import_valuation(_load(folder / "publication_metadata.json", f"{FOLDER}/publication_metadata.json"),
                                   f"{FOLDER}/publication_metadata.json")
-    expected_years = manifest.get("validation", {}).get("expected_years") or []
-    files = {int(f["year"]): f for f in manifest.get("files", [])}
+    try:
+        expected_years = [int(y) for y in manifest.get("validation", {}).get("expected_years") or []]
+        files = {int(f["year"]): f for f in manifest.get("files", [])}
+        for f in files.values():
+            str(f["file"]), str(f["sha256"]), int(f["count"])
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        raise ExtractError(f"{FOLDER}/manifest.json", f"not in the retrieval manifest's shape "
+                                                     f"(validation.expected_years; files[].year/file/sha256/count): {exc!r}") from None
     if not expected_years or set(expected_years) != set(files):
         raise ExtractError(f"{FOLDER}/manifest.json", "expected_years and files disagree", column="validation.expected_years")
 
@@ -92,10 +101,15 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
         if valuation.get(year) != "CIF":
             raise ExtractError(f"{FOLDER}/publication_metadata.json", f"import valuation for {year} is {valuation.get(year)!r}, not CIF", column="importValuation")
         for i, r in enumerate(data, 1):
+            if not isinstance(r, dict):
+                raise ExtractError(rel, f"record {i} of `data` is {type(r).__name__} {r!r:.40}, not an object",
+                                   column="data", row=i)
+
             def need(key, kind=(int, float)):
                 v = r.get(key)
                 if not isinstance(v, kind) or isinstance(v, bool) and kind != bool:
-                    raise ExtractError(rel, f"record {i}: {key} is {v!r}", column=key, row=i)
+                    want = "a number" if kind == (int, float) else f"of type {getattr(kind, '__name__', kind)}"
+                    raise ExtractError(rel, f"record {i}: {key} is {v!r}, expected {want}", column=key, row=i)
                 return v
             if (r.get("reporterCode"), r.get("flowCode"), str(r.get("cmdCode")), r.get("refYear")) != (156, "M", "2846", year):
                 raise ExtractError(rel, f"record {i} is not China / M / 2846 / {year}", column="reporterCode", row=i)

@@ -10,8 +10,6 @@ in that file. Every other cell is read by the one rule set of analysis.extract.q
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from pathlib import Path
 from typing import Callable, Iterator
@@ -21,6 +19,7 @@ import pandas as pd
 from analysis.errors import ExtractError
 from analysis.extract import corrections
 from analysis.extract.quirks import Parsed, UnparseableValue, parse_value
+from analysis.extract.readers import csv_records, read_text
 
 WIDE_EDITIONS = (2023, 2024, 2025)
 LONG_EDITION = 2026
@@ -31,28 +30,8 @@ _QMARK_MINUS = re.compile(r"^\?(\d[\d,]*(?:\.\d+)?)$")
 
 def read_rows(raw: Path, rel: str, encoding: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (1-based line, cells) of every non-blank record, decoded strictly."""
-    path = raw / rel
-    if not path.is_file():
-        raise ExtractError(rel, "file not found in the release directory")
-    data = path.read_bytes()
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise ExtractError(rel, f"not valid {encoding}: {exc.reason}", row=line) from None
-    reader = csv.reader(io.StringIO(text, newline=""))
-    rows: list[tuple[int, list[str]]] = []
-    header: list[str] | None = None
-    last = 0
-    for cells in reader:
-        start, last = last + 1, reader.line_num
-        if header is None:
-            header = cells
-            continue
-        if any(c.strip() for c in cells):
-            rows.append((start, cells))
-    if header is None:
-        raise ExtractError(rel, "file is empty")
+    header, records = csv_records(read_text(raw / rel, rel, encoding), rel)
+    rows = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
     return header, rows
 
 

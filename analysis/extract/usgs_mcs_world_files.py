@@ -43,6 +43,7 @@ from analysis.errors import ExtractError
 from analysis.extract import corrections, quirks
 from analysis.extract.commodities import mcs_chapter_id
 from analysis.extract.countries import harmonise
+from analysis.extract.readers import csv_records, read_text
 
 WORLD_2026_FILE = corrections.BOOK_FILE_2026
 
@@ -189,13 +190,23 @@ def _countries(long: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def _read_csv(path: Path, rel: str, encoding: str) -> pd.DataFrame:
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding=encoding)
-    except FileNotFoundError:
-        raise ExtractError(rel, "file is missing from the release") from None
-    except (UnicodeDecodeError, pd.errors.ParserError) as exc:
-        raise ExtractError(rel, f"cannot read as CSV ({encoding}): {exc}") from None
-    frame["source_row"] = np.arange(2, len(frame) + 2)
+    """Every cell as text, `source_row` the record's line in the file; quotes, field
+    counts and encoding checked strictly (a located error, never a guess)."""
+    header, records = csv_records(read_text(path, rel, encoding), rel)
+    dupes = sorted({c for c in header if header.count(c) > 1 and c.strip()})
+    if dupes:
+        raise ExtractError(rel, f"column {dupes[0]!r} appears twice in the header", column=dupes[0], row=1)
+    header = [c if c.strip() else f"Unnamed: {i}" for i, c in enumerate(header)]
+    rows, lines = [], []
+    for line, cells in records:
+        if not cells:
+            continue  # a blank line
+        if len(cells) > len(header):
+            raise ExtractError(rel, f"{len(cells)} fields, the header has {len(header)} (a stray quote or comma?)", row=line)
+        rows.append(cells + [None] * (len(header) - len(cells)))
+        lines.append(line)
+    frame = pd.DataFrame(rows, columns=header, dtype=object)
+    frame["source_row"] = np.array(lines, dtype="int64")
     return frame
 
 

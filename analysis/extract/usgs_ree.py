@@ -17,7 +17,6 @@ until the notes, and turn every printed symbol into a flag:
 from __future__ import annotations
 
 import re
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -27,6 +26,7 @@ from analysis.errors import ExtractError
 from analysis.extract.schema import typed
 from analysis.extract import countries as _countries
 from analysis.extract.countries import harmonise
+from analysis.extract.readers import workbook_sheets
 from analysis.extract.quirks import UnparseableValue, parse_value
 
 FOLDER = "usgs-rare-earths-history"
@@ -57,24 +57,10 @@ RESOURCES = metadata.resources("usgs_ree")  # usgs_ree.meta.yml: tables, keys, f
 
 
 def _sheet_rows(path: Path, rel: str, sheet: str | None, *, formulas: bool = False) -> list[tuple]:
-    import openpyxl
-
-    if not path.is_file():
-        raise ExtractError(rel, "file not found")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=not formulas)
-    except Exception as exc:  # noqa: BLE001
-        raise ExtractError(rel, f"cannot open workbook: {exc}") from exc
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise ExtractError(rel, f"no sheet {sheet!r} (sheets: {wb.sheetnames})")
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        ws.reset_dimensions()
-        return [tuple(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
+    """Rows of one sheet (the first if `sheet` is None)."""
+    if sheet is None:
+        return next(iter(workbook_sheets(path, rel, formulas=formulas).values()))
+    return workbook_sheets(path, rel, [sheet], formulas=formulas)[sheet]
 
 
 def _parse(cell, rel, column, row):

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
-import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -30,6 +29,7 @@ import pandas as pd
 from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.countries import harmonise
+from analysis.extract.readers import workbook_sheets
 
 FOLDER = "usitc-dataweb"
 FILES = {
@@ -70,22 +70,7 @@ RESOURCES = metadata.resources("usitc")  # usitc.meta.yml: tables, keys, fields 
 
 
 def _rows(path: Path, rel: str) -> dict[str, list[tuple]]:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # "Workbook contains no default style"
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - any unreadable workbook is a located error
-        raise ExtractError(rel, f"cannot open workbook: {exc}") from exc
-    out = {}
-    try:
-        for ws in wb.worksheets:
-            ws.reset_dimensions()  # DataWeb writes a wrong <dimension>: A1:A1
-            out[ws.title] = list(ws.iter_rows(values_only=True))
-    finally:
-        wb.close()
-    return out
+    return workbook_sheets(path, rel)
 
 
 def _query_parameters(rows: list[tuple], rel: str) -> dict[str, object]:
