@@ -45,6 +45,9 @@ from analysis.paths import MANIFEST, REFERENCE_DIR, ROOT, SQL_DIR, sources_csv
 # Every source family, in build order. Each is a module in analysis/extract/ exposing
 # RESOURCES (read from its .meta.yml sidecar) and extract(raw) -> {table: DataFrame}.
 REGISTRY: tuple[str, ...] = SOURCES
+# Extracted first, being quick, so that a bad release of a small source is reported in a
+# second.
+QUICK_FIRST: tuple[str, ...] = ("comtrade", "usgs_ree", "bgs")
 MAX_ROWS_SHOWN = 5
 _TABLE_NAME = re.compile(r"\b((?:raw|core|out)_[a-z0-9_]+__[a-z0-9_]+)\b")
 
@@ -335,7 +338,7 @@ def build_extracts(raw: Path, out: Path, *, progress: bool = True, registry: Ite
         tables: dict[str, dict] = {}
         sources: dict[str, dict] = {}
         counts: dict[str, dict[str, int]] = {}
-        for name, module in modules.items():
+        for name, module in sorted(modules.items(), key=lambda kv: kv[0] not in QUICK_FIRST):
             t0 = time.perf_counter()
             with console.status(f"extracting [bold]{name}[/]"):
                 frames = _run_extract(module, name, source)
