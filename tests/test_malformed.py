@@ -95,6 +95,15 @@ def edit_bytes(data: bytes, path: str, edit: dict) -> bytes:
             else:
                 node[last] = value
         return json.dumps(doc).encode("utf-8")
+    if "json_rename" in edit:
+        doc = json.loads(data)
+        for dotted, new in edit["json_rename"].items():
+            *parents, last = dotted.split(".")
+            node = doc
+            for k in parents:
+                node = node[int(k)] if isinstance(node, list) else node[k]
+            node[new] = node.pop(last)
+        return json.dumps(doc).encode("utf-8")
     if "zip_member" in edit:
         src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:

@@ -23,6 +23,7 @@ import pandas as pd
 from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.countries import harmonise
+from analysis.extract.readers import check_columns, require_columns
 
 FOLDER = "un-comtrade-china-hs2846"
 PREVIEW_CEILING = 500
@@ -35,6 +36,15 @@ NON_COUNTRY_PARTNERS = {
     711: ("region", "Southern African Customs Union (...1999): five countries reported together"),
     58: ("region", "Belgium-Luxembourg (...1998): the two countries reported together"),
 }
+
+#: Keys of a response record the extract reads; every other key must be listed in
+#: data/reference/ignored_columns.csv. The required ones identify and value the record.
+READ_KEYS = frozenset({
+    "reporterCode", "flowCode", "cmdCode", "refYear", "partnerCode", "partnerDesc", "partnerISO", "partner2Code",
+    "customsCode", "motCode", "classificationCode", "primaryValue", "cifvalue", "netWgt", "isNetWgtEstimated",
+    "qty", "qtyUnitCode", "qtyUnitAbbr", "isReported"})
+REQUIRED_KEYS = ("reporterCode", "flowCode", "cmdCode", "refYear", "partnerCode", "partnerDesc", "partnerISO",
+                 "partner2Code", "customsCode", "motCode", "primaryValue")
 
 TABLE = "core_comtrade__china_hs2846_imports"
 RESOURCES = metadata.resources("comtrade")  # comtrade.meta.yml: tables, keys, fields and types
@@ -91,6 +101,7 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
         resp = _load(path, rel)
         if resp.get("error"):
             raise ExtractError(rel, f"API error in response: {resp['error']!r}", column="error")
+        check_columns(rel, resp, {"count", "data", "error"}, what="top-level key")
         data = resp.get("data")
         if not isinstance(data, list):
             raise ExtractError(rel, "no `data` array", column="data")
@@ -104,6 +115,8 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
             if not isinstance(r, dict):
                 raise ExtractError(rel, f"record {i} of `data` is {type(r).__name__} {r!r:.40}, not an object",
                                    column="data", row=i)
+            require_columns(rel, r, REQUIRED_KEYS, row=i, what="key")
+            check_columns(rel, r, READ_KEYS, row=i, what="key")
 
             def need(key, kind=(int, float)):
                 v = r.get(key)

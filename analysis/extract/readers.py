@@ -9,12 +9,15 @@ row count that names no file.
 from __future__ import annotations
 
 import csv
+import fnmatch
+import functools
 import io
 import re
 import warnings
 from pathlib import Path
 
 from analysis.errors import ExtractError
+from analysis.paths import REFERENCE_DIR
 
 # UTF-8 bytes read as cp1252 or Latin-1: "Ã©" for "é", "â€”" for "—", "Â " for a no-break space.
 _CP1252_SPECIALS = "€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ"
@@ -120,3 +123,46 @@ def workbook_sheets(path: Path, rel: str, sheets: list[str] | None = None, *, fo
     finally:
         wb.close()
     return out
+
+
+# ---------------------------------------------------------------------------- columns
+
+IGNORED_COLUMNS_CSV = REFERENCE_DIR / "ignored_columns.csv"
+
+
+@functools.lru_cache(maxsize=1)
+def _ignored() -> tuple[tuple[str, str], ...]:
+    """(file glob, column) pairs of the reviewed list of known-and-ignored columns."""
+    with open(IGNORED_COLUMNS_CSV, newline="", encoding="utf-8") as fh:
+        rows = list(csv.DictReader(fh))
+    for line, r in enumerate(rows, start=2):
+        if not (r.get("file") and r.get("column") and (r.get("reason") or "").strip()):
+            raise ExtractError(IGNORED_COLUMNS_CSV.name, "every row needs a file, a column and a reason", row=line)
+    return tuple((r["file"], r["column"]) for r in rows)
+
+
+def ignored_columns(rel: str) -> set[str]:
+    return {column for pattern, column in _ignored() if fnmatch.fnmatchcase(rel, pattern)}
+
+
+def check_columns(rel: str, columns, read, *, row: int = 1, what: str = "column") -> None:
+    """Every column of a release file is read (`read`: a set of names, or a function
+    saying whether the extract reads a name) or listed, with a reason, in
+    data/reference/ignored_columns.csv. Anything else stops with its name: a new or
+    renamed column must be looked at, not dropped."""
+    known = ignored_columns(rel)
+    for column in columns:
+        if column in known or (read(column) if callable(read) else column in read):
+            continue
+        raise ExtractError(rel, f"{what} {column!r} is neither read by the extract nor listed as known-and-ignored in "
+                                f"data/reference/ignored_columns.csv (a new or renamed {what}?): read it, or list it "
+                                f"there with a reason", column=column, row=row)
+
+
+def require_columns(rel: str, columns, required, *, row: int = 1, what: str = "column") -> None:
+    """The columns an extract reads are all there; a missing one was renamed or removed."""
+    present = set(columns)
+    missing = [c for c in required if c not in present]
+    if missing:
+        raise ExtractError(rel, f"expected {what} {missing[0]!r} is missing (renamed or removed?); "
+                                f"the file has {sorted(present)}", column=missing[0], row=row)

@@ -19,7 +19,7 @@ import pandas as pd
 from analysis.errors import ExtractError
 from analysis.extract import corrections
 from analysis.extract.quirks import Parsed, UnparseableValue, parse_value
-from analysis.extract.readers import csv_records, read_text
+from analysis.extract.readers import check_columns, csv_records, read_text
 
 WIDE_EDITIONS = (2023, 2024, 2025)
 LONG_EDITION = 2026
@@ -51,12 +51,14 @@ def parse_cell(raw: str, *, file: str, column: str, row: int, qmark_minus: bool 
 
 def read_columns(raw: Path, rel: str, need: list[str]) -> Iterator[tuple[int, Callable[[str], str]]]:
     """(line, cell getter by column name) for every row of a figure or table CSV; a column of
-    `need` missing from the header stops the extract, naming the file."""
+    `need` missing from the header, or one neither in `need` nor listed as known-and-ignored
+    (data/reference/ignored_columns.csv), stops the extract, naming the file."""
     header, rows = read_rows(raw, rel, "utf-8-sig")
     names = [h.strip() for h in header]
     missing = [n for n in need if n not in names]
     if missing:
         raise ExtractError(rel, f"missing columns {missing}", row=1)
+    check_columns(rel, names, need)
     idx = {n: i for i, n in enumerate(names)}
     for line, cells in rows:
         cells = cells + [""] * (len(names) - len(cells))

@@ -32,6 +32,7 @@ from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.commodities import commodity_id, known_names
 from analysis.extract.countries import clean_name, harmonise
+from analysis.extract.readers import check_columns
 from analysis.extract.quirks import NOT_AVAILABLE
 from analysis.extract.usgs_mcs_files import LONG_EDITION, LONG_FILE, WIDE_EDITIONS
 from analysis.extract.usgs_mcs_files import parse_cell, read_columns, read_long, read_rows, read_year, typed_frame
@@ -87,6 +88,7 @@ def _fig2(raw: Path, edition: int) -> tuple[list[dict], list[dict]]:
     order_col = next((n for n in names if n in ("Import_Share_Rank", "Import_Share_Order")), None)
     if not (value_col and sources_col and order_col and "Commodity" in names):
         raise ExtractError(rel, f"expected Commodity, Import_Share_Rank/Order, Net_Import_Reliance_pct_<year>, Major_Import_Sources_<y1>_<y2>; found {names}", row=1)
+    check_columns(rel, names, {value_col, sources_col, order_col, "Commodity", "Notes"})
     year = int(_FIG2_VALUE.match(value_col).group(1))
     y1, y2 = _FIG2_SOURCES.match(sources_col).groups()
     period = f"{y1}–{y2}"
@@ -332,6 +334,7 @@ def _critical_2022(raw: Path) -> list[dict]:
         if "Critical Mineral" not in names or "Category_Note" not in names:
             raise ExtractError(rel, f"expected columns 'Critical Mineral' and 'Category_Note'; found {names}", row=1)
         ci, ni = names.index("Critical Mineral"), names.index("Category_Note")
+        check_columns(rel, names, {"Critical Mineral", "Category_Note"})
         for line, cells in rows:
             cells = cells + [""] * (len(names) - len(cells))
             published = cells[ci].strip()

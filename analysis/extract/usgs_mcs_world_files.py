@@ -43,7 +43,7 @@ from analysis.errors import ExtractError
 from analysis.extract import corrections, quirks
 from analysis.extract.commodities import mcs_chapter_id
 from analysis.extract.countries import harmonise
-from analysis.extract.readers import csv_records, read_text
+from analysis.extract.readers import check_columns, csv_records, read_text
 
 WORLD_2026_FILE = corrections.BOOK_FILE_2026
 
@@ -244,6 +244,7 @@ def _require(frame: pd.DataFrame, rel: str, columns: list[str]) -> None:
 
 # --------------------------------------------------------------------------- 2023, 2024
 _VALUE_COLUMN = re.compile(r"^(?P<measure>Prod|Cap|Reserves)_(?P<rest>.+)$", re.I)
+_NOTE_COLUMN = re.compile(r"^(Prod|Cap|Reserves)_notes?$", re.I)
 _TITLE = re.compile(r"<title>\s*Mineral Commodity Summaries \d{4} - (.+?) Data Release\s*</title>")
 
 
@@ -305,6 +306,8 @@ def _extract_percommodity(raw: Path, edition: int) -> pd.DataFrame:
         value_cols = {c: spec for c in frame.columns if (spec := _parse_value_column(c, edition, rel))}
         if not value_cols:
             raise ExtractError(rel, "no Prod_/Cap_/Reserves_ value columns")
+        check_columns(rel, [c for c in frame.columns if c != "source_row"],
+                      lambda c: c in ("Source", "Country", type_col) or c in value_cols or bool(_NOTE_COLUMN.match(c.strip())))
         # Trailing empty rows (all cells blank) are an export artefact.
         cells = frame[[c for c in frame.columns if c != "source_row"]].apply(lambda s: s.str.strip())
         frame = frame[(cells != "").any(axis=1)]
@@ -329,7 +332,7 @@ def _extract_percommodity(raw: Path, edition: int) -> pd.DataFrame:
         # columns: "Units are thousand metric tons, ..." under Prod_t_2021 (mcs2023-chrom).
         notes = frame.set_index("source_row")
         for col in notes.columns:
-            m = re.match(r"^(Prod|Cap|Reserves)_notes?$", col.strip(), re.I)
+            m = _NOTE_COLUMN.match(col.strip())
             if m:
                 measure = {"prod": "production", "cap": "capacity"}.get(m.group(1).lower(), "reserves")
                 _apply_note_units(long, long["source_row"].map(notes[col]), long["measure"] == measure,
@@ -350,6 +353,8 @@ def _extract_2025(raw: Path) -> pd.DataFrame:
     if not {"PROD", "RESERVES"} <= {m.group("measure") for m in value_cols.values()}:
         raise ExtractError(rel, "expected PROD_<year> and RESERVES_<year> columns", column="PROD_*")
     note_cols = [c for c in ("PROD_NOTES", "CAP_NOTES", "RESERVE_NOTES") if c in frame.columns]
+    check_columns(rel, [c for c in frame.columns if c != "source_row"],
+                  lambda c: c in ("COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", *note_cols) or c in value_cols)
     long = frame.melt(id_vars=["COMMODITY", "COUNTRY", "TYPE", "UNIT_MEAS", *note_cols, "source_row"],
                       value_vars=list(value_cols), var_name="column", value_name="value_original")
     long["value_original"] = long["value_original"].str.strip()
@@ -480,6 +485,7 @@ def _extract_2026(raw: Path) -> pd.DataFrame:
     frame = _read_csv(raw / rel, rel, "cp1252")
     need = ["MCS chapter", "Section", "Commodity", "Country", "Statistics", "Statistics_detail", "Unit", "Year", "Value"]
     _require(frame, rel, need)
+    check_columns(rel, [c for c in frame.columns if c != "source_row"], {*need, "Notes"})
     frame = frame[frame["Section"].str.strip().str.startswith("World")].copy()
     measure = frame["Statistics"].str.strip().str.lower()
     bad = ~measure.isin(["production", "reserves", "capacity"])

@@ -29,7 +29,7 @@ import pandas as pd
 from analysis import metadata
 from analysis.errors import ExtractError
 from analysis.extract.countries import harmonise
-from analysis.extract.readers import workbook_sheets
+from analysis.extract.readers import check_columns, workbook_sheets
 
 FOLDER = "usitc-dataweb"
 FILES = {
@@ -173,6 +173,7 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
         sheets = _rows(path, rel)
         if "Query Parameters" not in sheets:
             raise ExtractError(rel, "no 'Query Parameters' sheet")
+        check_columns(rel, sheets, {"Query Parameters", *SHEETS}, what="sheet")
         params = _query_parameters(sheets["Query Parameters"], rel)
         download = params["Download Date"]
         if not isinstance(download, _dt.datetime):
