@@ -11,6 +11,9 @@ step the case names) against a temporary raw folder, and expects:
 - one failure message, data text printed literally (no console markup);
 - the session's extracts and rendered book byte-for-byte as they were.
 
+`MALFORMED_REPORT=cases.tsv pytest tests/test_malformed.py` also writes each case's
+message to a file, for review.
+
 One extract and one rendered book are shared by the whole session (conftest), and the
 raw folder of each case is a folder of hard links to the session's one, so a case costs
 the extract steps up to its failure and little else.
@@ -248,6 +251,12 @@ def test_malformed_input(case, baseline, extracts, rendered_book, tmp_path, monk
     monkeypatch.setenv("MINERALS_EXTRACTS_DIR", str(extracts))
     code, err = run_case(case, tmp_path, monkeypatch, capsys, rendered_book)
     expect = case["expect"]
+    if os.environ.get("MALFORMED_REPORT"):  # a listing of every case's message, for review
+        lines = err.splitlines()
+        start = next((i for i, ln in enumerate(lines) if " failed: " in ln), max(len(lines) - 1, 0))
+        failed = lines[start:]
+        with open(os.environ["MALFORMED_REPORT"], "a", encoding="utf-8") as fh:
+            fh.write(f"{case['id']}\texit {code}\t{' '.join(' '.join(failed).split())}\n")
     assert code == expect["exit"], err
     flat = " ".join(err.split())
     for fragment in expect["message"]:

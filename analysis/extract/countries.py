@@ -118,8 +118,8 @@ def _lookup(name: str) -> tuple[str | None, str | None, str | None]:
 def _fuzzy_hint(name: str) -> str:
     """What country_converter's regular expressions would have guessed: shown to the
     reviewer, never used."""
-    guess = _converter().convert(clean_name(name), to="name_short", not_found=None)
-    if isinstance(guess, str) and guess:
+    guess = _converter().convert(clean_name(name), to="name_short", not_found="__none__")
+    if isinstance(guess, str) and guess in set(_converter().data["name_short"]):
         return f" (country_converter's fuzzy match would say {guess!r}: check before adding it)"
     return ""
 
