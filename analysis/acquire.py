@@ -217,6 +217,7 @@ def acquire(
     counts: dict[str, object] = {"verified": 0, "copied": 0, "downloaded": 0, "repaired": 0}
     repaired: list[str] = []
     failures: list[str] = []
+    reasons: list[str] = []
     dest.mkdir(parents=True, exist_ok=True)
     previous, stamp = _read_stamp(dest), {}
     updated: list[str] = []
@@ -255,6 +256,7 @@ def acquire(
                 stamp[entry.path] = {"sha256": entry.sha256, **_stat_key(target)}
             else:
                 failures.append(f"{entry.path} ({entry.source_id}): {reason}")
+                reasons.append(reason)
         finally:
             if os.path.exists(tmp):
                 os.unlink(tmp)
@@ -263,6 +265,11 @@ def acquire(
     counts["updated_files"] = [p for p in updated if p in stamp]
     counts["unlisted_files"] = _unlisted(dest, entries)
     _write_stamp(dest, stamp)
+    if len(reasons) > 1 and len(reasons) == len(failures) and len(set(reasons)) == 1:
+        # One cause (no mirror, the wrong folder): one message, not one line per file.
+        first = ", ".join(f.split(" ", 1)[0] for f in failures[:3])
+        raise SourceError(f"{len(failures)} of {len(entries)} source files could not be acquired, all for one reason: "
+                          f"{reasons[0]} (first: {first}, ...)")
     if failures:
         raise SourceError(f"{len(failures)} of {len(entries)} source files could not be acquired:\n  {_listing(failures)}")
     return counts

@@ -182,3 +182,11 @@ def test_the_extract_sees_only_manifest_files(tmp_path):
     files = acq.verify_raw(dest, manifest)
     view = acq.manifest_view(dest, files, tmp_path / "view")
     assert sorted(p.relative_to(view).as_posix() for p in view.rglob("*") if p.is_file()) == sorted(SAMPLE[:2])
+
+
+def test_one_cause_for_every_file_is_one_message(tmp_path):
+    (tmp_path / "wrong-folder").mkdir()
+    with pytest.raises(SourceError) as err:
+        acq.acquire(mirror=tmp_path / "wrong-folder", dest=tmp_path / "raw")
+    message = str(err.value)
+    assert "\n" not in message and "all for one reason: not in mirror" in message
