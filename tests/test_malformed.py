@@ -204,7 +204,10 @@ def run_case(case: dict, tmp: Path, monkeypatch, capsys, book: Path) -> tuple[in
     sources = tmp / "sources.csv"
     _write_sources(sources, fields, rows)
     mirror = _mirror_with(tmp, changed, special)
-    raw = _raw_links(tmp)
+    raw = (tmp / "raw") if case.get("fresh_raw") else _raw_links(tmp)  # fresh_raw: a clone never acquired
+    raw.mkdir(exist_ok=True)
+    for folder in case.get("make_dirs", []):
+        (tmp / folder).mkdir()
     for rel in special:  # not acquired yet: the new release's file must come from the mirror
         (raw / rel).unlink()
     for edit in case.get("raw", []):  # a file changed in data/raw after acquire
@@ -266,3 +269,10 @@ def test_malformed_input(case, baseline, extracts, rendered_book, tmp_path, monk
         assert "Traceback" not in err
     assert tree_digest(extracts) == baseline["extracts"], "data/extracts changed"
     assert tree_digest(rendered_book) == baseline["book"], "_book changed"
+
+
+def test_book_folder_has_ordinary_permissions(rendered_book):
+    """The render's staging folder came from mkdtemp (0700); the published book is readable
+    by others, as a web server or a colleague needs."""
+    for folder in (rendered_book, *(p for p in rendered_book.rglob("*") if p.is_dir())):
+        assert stat.S_IMODE(folder.stat().st_mode) & 0o055 == 0o055, folder
