@@ -94,7 +94,8 @@ def extract(raw: Path) -> dict[str, pd.DataFrame]:
         rel = f"{FOLDER}/{entry['file']}"
         path = folder / entry["file"]
         if not path.is_file():
-            raise ExtractError(rel, f"the manifest expects year {year} but the file is missing")
+            raise ExtractError(rel, f"the release's manifest.json expects year {year}, but the file is missing "
+                                    f"(not in the release, or not listed in data/sources.csv)")
         blob = path.read_bytes()
         if hashlib.sha256(blob).hexdigest() != entry["sha256"]:
             raise ExtractError(rel, "sha256 differs from manifest.json")
