@@ -90,7 +90,10 @@ def cmd_check(args) -> None:
         last = json.loads(memo.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         last = {}
-    if last.get("inputs") and all(state.current(k) == v for k, v in last["inputs"].items()):
+    # The memo records files inside the project; a curated folder elsewhere (a trial copy,
+    # MINERALS_CURATED_DIR) is always checked afresh.
+    own = paths.curated_dir() == paths.CURATED_DIR
+    if own and last.get("inputs") and all(state.current(k) == v for k, v in last["inputs"].items()):
         say(f"check: {last['passed']} curated-table checks passed (their inputs did not change)")
         return
     from analysis import curated
@@ -103,9 +106,10 @@ def cmd_check(args) -> None:
         memo.unlink(missing_ok=True)
         raise ValidationError(f"curated tables failed their checks:\n{failures}")
     say(f"check: {len(results)} curated-table checks passed")
-    memo.parent.mkdir(parents=True, exist_ok=True)
-    memo.write_text(json.dumps({"passed": len(results), "inputs": rec.inputs()}), encoding="utf-8")
-    state.save()
+    if own:
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        memo.write_text(json.dumps({"passed": len(results), "inputs": rec.inputs()}), encoding="utf-8")
+        state.save()
 
 
 def cmd_render(args) -> None:
