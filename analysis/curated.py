@@ -11,7 +11,6 @@ Each failing-row frame keeps the table's own columns plus ``_file`` (path of the
 from __future__ import annotations
 
 import csv
-import io
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -20,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analysis import bibliography
+from analysis import bibliography, csv_strict
 from analysis.errors import ExtractError
 from analysis import paths
 from analysis.paths import REFERENCE_DIR, ROOT
@@ -200,22 +199,10 @@ def _records(path: Path, spec: TableSpec) -> tuple[list[str], list[tuple[int, li
                                  f"save the file as UTF-8", row=line) from None
     if text.startswith("\ufeff"):
         raise ExtractError(path, "starts with a byte-order mark; save the file as UTF-8 without BOM", row=1)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    end = 0
-    while True:
-        start = end + 1
-        try:
-            fields = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ExtractError(path, f"broken CSV quoting ({exc}): a quote opened on or after line {start} "
-                                     f"does not close as a field", row=start) from None
-        end = reader.line_num
+    records, end = csv_strict.records(text, path)
+    for line, fields in records:
         if not fields:
-            raise ExtractError(path, "empty line inside the table; remove it", row=start)
-        records.append((start, fields))
+            raise ExtractError(path, "empty line inside the table; remove it", row=line)
     header = records[0][1]
     dupes = sorted({c for c in header if header.count(c) > 1})
     if dupes:

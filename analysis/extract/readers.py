@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 import fnmatch
 import functools
-import io
 import re
 import warnings
 from pathlib import Path
 
+from analysis import csv_strict
 from analysis.errors import ExtractError
 from analysis.paths import REFERENCE_DIR
 
@@ -68,20 +68,7 @@ def read_text(path: Path, rel: str, encoding: str) -> str:
 def csv_records(text: str, rel: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
     """Header and (1-based line, cells) of every record, with quotes read strictly: a
     quote that does not close a field stops with the line it opened on."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    records: list[tuple[int, list[str]]] = []
-    end = 0
-    while True:
-        start = end + 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise ExtractError(rel, f"broken CSV quoting ({exc}); a quote on this line does not close a field",
-                               row=start) from None
-        end = reader.line_num
-        records.append((start, cells))
+    records, _ = csv_strict.records(text, rel)
     if not records:
         raise ExtractError(rel, "file is empty")
     return records[0][1], records[1:]
